@@ -1,0 +1,204 @@
+//! chat-local: every function's routes behind one HTTP listener, on the embedded store.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::response::Response;
+use chat_core::domain::user::Role;
+use chat_core::embedded::EmbeddedStore;
+use chat_core::http::{ApiRequest, ApiResponse, MAX_BODY_BYTES, Routes, handle};
+use chat_core::ports::SystemClock;
+use chat_core::service::{Config, Services};
+use chat_core::{Error, Result};
+use clap::{Parser, Subcommand};
+
+/// Every function's routes, tried in turn.
+pub const ROUTES: [&dyn Routes; 4] = [
+    &login::Login,
+    &group_manage::GroupManage,
+    &send_message::SendMessage,
+    &poll::Poll,
+];
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "chat-local",
+    about = "The chat backend in one process, on an embedded store"
+)]
+pub struct Cli {
+    /// Address to listen on.
+    #[arg(long, env = "CHAT_ADDR", default_value = "127.0.0.1:3000")]
+    pub addr: SocketAddr,
+    /// Folder for the SQLite file; created when missing.
+    #[arg(long, env = "CHAT_DATA_DIR", default_value = ".chat-local")]
+    pub data_dir: PathBuf,
+    /// How long a session lives after login.
+    #[arg(long, env = "CHAT_SESSION_TTL_SECONDS", default_value_t = 30 * 24 * 3600)]
+    pub session_ttl_seconds: u64,
+    /// How long a polled, unacknowledged event stays hidden before it is delivered again.
+    #[arg(long, env = "CHAT_VISIBILITY_SECONDS", default_value_t = 30)]
+    pub visibility_seconds: u64,
+    /// How long a verified token is trusted without reading its session again.
+    #[arg(long, env = "CHAT_TOKEN_CACHE_SECONDS", default_value_t = 10)]
+    pub token_cache_seconds: u64,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Creates a user directly in the store (the first admin, say), reading the password
+    /// from standard input.
+    CreateUser {
+        #[arg(long)]
+        username: String,
+        #[arg(long, default_value = "member", value_parser = ["admin", "provider", "member"])]
+        role: String,
+        #[arg(long)]
+        display_name: Option<String>,
+        /// Read the password from the first line of standard input (required: passwords
+        /// never go on the command line).
+        #[arg(long, required = true)]
+        password_stdin: bool,
+    },
+}
+
+/// The store and the services over it, as the command line configures them.
+pub fn open(cli: &Cli) -> Result<(Arc<EmbeddedStore>, Arc<Services>)> {
+    std::fs::create_dir_all(&cli.data_dir)
+        .map_err(|e| Error::internal(format!("cannot create {}: {e}", cli.data_dir.display())))?;
+    let store = EmbeddedStore::open(
+        &database_path(&cli.data_dir),
+        Arc::new(SystemClock),
+        Duration::from_secs(cli.visibility_seconds),
+    )?;
+    let config = Config {
+        session_ttl: Duration::from_secs(cli.session_ttl_seconds),
+        token_cache_ttl: Duration::from_secs(cli.token_cache_seconds),
+    };
+    let services = Arc::new(Services::new(store.ports(), config));
+    Ok((store, services))
+}
+
+pub fn database_path(data_dir: &Path) -> PathBuf {
+    data_dir.join("chat.db")
+}
+
+/// `create-user`: a user with any role, straight into the store.
+pub async fn create_user(
+    services: &Services,
+    username: &str,
+    role: &str,
+    display_name: Option<&str>,
+    password: &str,
+) -> Result<String> {
+    let user = services
+        .create_user(username, password, display_name, Role::parse(role)?)
+        .await?;
+    serde_json::to_string(&user).map_err(Error::internal)
+}
+
+/// Serves until Ctrl-C or SIGTERM, then ends waiting long-polls and stops.
+pub async fn serve(
+    addr: SocketAddr,
+    store: Arc<EmbeddedStore>,
+    services: Arc<Services>,
+) -> std::io::Result<()> {
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    tracing::info!(addr = %listener.local_addr()?, "chat-local listening");
+    let sweeper = tokio::spawn(sweep_expired_sessions(services.clone()));
+    let app = axum::Router::new()
+        .fallback(serve_request)
+        .with_state(services);
+    let shutdown = async move {
+        shutdown_signal().await;
+        tracing::info!("shutting down");
+        store.close();
+    };
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown)
+        .await?;
+    sweeper.abort();
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut term =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(term) => term,
+                Err(_) => return std::future::pending().await,
+            };
+        tokio::select! {
+            _ = ctrl_c => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = ctrl_c.await;
+}
+
+/// Expired sessions lose their inboxes, as the AWS deployment's sweep does.
+async fn sweep_expired_sessions(services: Arc<Services>) {
+    let mut every_minute = tokio::time::interval(Duration::from_secs(60));
+    loop {
+        every_minute.tick().await;
+        match services.sweep_expired_sessions().await {
+            Ok(0) => {}
+            Ok(swept) => tracing::info!(swept, "expired sessions removed"),
+            Err(error) => tracing::warn!(%error, "session sweep failed"),
+        }
+    }
+}
+
+async fn serve_request(State(services): State<Arc<Services>>, request: Request) -> Response {
+    let started = Instant::now();
+    let (parts, body) = request.into_parts();
+    let declared_too_large = parts
+        .headers
+        .get(http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok()?.parse::<usize>().ok())
+        .is_some_and(|length| length > MAX_BODY_BYTES);
+    let response = match axum::body::to_bytes(body, MAX_BODY_BYTES).await {
+        Ok(body) if !declared_too_large => {
+            let request = ApiRequest {
+                method: parts.method.clone(),
+                path: parts.uri.path().to_string(),
+                query: parts.uri.query().unwrap_or_default().to_string(),
+                headers: parts.headers,
+                body,
+            };
+            handle(&ROUTES, &services, &request).await
+        }
+        // Over the limit (or a body cut short while reading it).
+        _ => ApiResponse::error(&Error::PayloadTooLarge(MAX_BODY_BYTES)),
+    };
+    tracing::info!(
+        method = %parts.method,
+        path = parts.uri.path(),
+        status = response.status.as_u16(),
+        ms = started.elapsed().as_millis() as u64,
+        "request"
+    );
+    into_axum(response)
+}
+
+fn into_axum(response: ApiResponse) -> Response {
+    let mut builder = Response::builder().status(response.status);
+    let body = match response.body {
+        Some(json) => {
+            builder = builder.header(http::header::CONTENT_TYPE, "application/json");
+            Body::from(json)
+        }
+        None => Body::empty(),
+    };
+    builder
+        .body(body)
+        .unwrap_or_else(|_| Response::new(Body::empty()))
+}

@@ -1,0 +1,1 @@
+//! The conformance suite every adapter set must pass (filled in below).

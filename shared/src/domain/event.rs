@@ -1,0 +1,48 @@
+use serde::{Deserialize, Serialize};
+
+use super::group::Group;
+use super::message::Message;
+use super::{Id, Timestamp};
+
+/// Everything that changes a group reaches its members' inboxes as an event.
+/// Clients drop an event whose `id` they have already seen.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Event {
+    pub id: Id,
+    pub group_id: Id,
+    pub at: Timestamp,
+    #[serde(flatten)]
+    pub kind: EventKind,
+}
+
+/// The event types; open for more (timer, charge) as the product grows.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum EventKind {
+    Message { message: Message },
+    MemberAdded { user_id: Id, by: Id },
+    MemberRemoved { user_id: Id, by: Id },
+    GroupUpdated { group: Group },
+}
+
+impl Event {
+    pub fn new(group_id: Id, at: Timestamp, kind: EventKind) -> Event {
+        Event {
+            id: super::new_id(),
+            group_id,
+            at,
+            kind,
+        }
+    }
+
+    /// A message's event takes the message's id, so a re-sent fan-out is a duplicate that
+    /// clients drop, not a second message.
+    pub fn message(message: Message) -> Event {
+        Event {
+            id: message.id,
+            group_id: message.group_id,
+            at: message.sent_at,
+            kind: EventKind::Message { message },
+        }
+    }
+}

@@ -1,0 +1,131 @@
+use serde::{Deserialize, Serialize};
+
+use super::{Error, Id, Result, Timestamp};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GroupKind {
+    Direct,
+    Group,
+}
+
+impl GroupKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            GroupKind::Direct => "direct",
+            GroupKind::Group => "group",
+        }
+    }
+
+    pub fn parse(text: &str) -> Result<GroupKind> {
+        match text {
+            "direct" => Ok(GroupKind::Direct),
+            "group" => Ok(GroupKind::Group),
+            _ => Err(Error::Invalid("kind must be direct or group".to_string())),
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GroupRole {
+    Owner,
+    Member,
+}
+
+impl GroupRole {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            GroupRole::Owner => "owner",
+            GroupRole::Member => "member",
+        }
+    }
+
+    pub fn parse(text: &str) -> Result<GroupRole> {
+        match text {
+            "owner" => Ok(GroupRole::Owner),
+            "member" => Ok(GroupRole::Member),
+            _ => Err(Error::Invalid("role must be owner or member".to_string())),
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Group {
+    pub id: Id,
+    pub kind: GroupKind,
+    pub name: Option<String>,
+    pub created_by: Id,
+    pub created_at: Timestamp,
+    /// The sequence number of the newest message, 0 before the first.
+    pub last_seq: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Member {
+    pub user_id: Id,
+    pub role: GroupRole,
+    pub joined_at: Timestamp,
+}
+
+/// A membership as stored: the member plus how far it has read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MemberRecord {
+    pub group_id: Id,
+    pub member: Member,
+    pub read_seq: i64,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct GroupDetail {
+    #[serde(flatten)]
+    pub group: Group,
+    pub members: Vec<Member>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct GroupSummary {
+    #[serde(flatten)]
+    pub group: Group,
+    pub my_role: GroupRole,
+    pub read_seq: i64,
+    /// Messages with `seq > read_seq` sent by others.
+    pub unread: u64,
+}
+
+pub const MAX_GROUP_MEMBERS: usize = 500;
+
+/// A group name, trimmed: 1 to 100 characters.
+pub fn validate_group_name(name: &str) -> Result<String> {
+    let name = name.trim();
+    if !(1..=100).contains(&name.chars().count()) {
+        return Err(Error::Invalid(
+            "name must be 1 to 100 characters".to_string(),
+        ));
+    }
+    Ok(name.to_string())
+}
+
+/// One pair of users has one direct chat: this key is unique per unordered pair.
+pub fn direct_key(a: Id, b: Id) -> String {
+    let (low, high) = if a < b { (a, b) } else { (b, a) };
+    format!("{}:{}", low.simple(), high.simple())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn direct_key_ignores_order() {
+        let (a, b) = (crate::domain::new_id(), crate::domain::new_id());
+        assert_eq!(direct_key(a, b), direct_key(b, a));
+    }
+
+    #[test]
+    fn group_names_are_trimmed_and_bounded() {
+        assert_eq!(validate_group_name("  team ").unwrap(), "team");
+        assert!(validate_group_name("   ").is_err());
+        assert!(validate_group_name(&"x".repeat(101)).is_err());
+    }
+}

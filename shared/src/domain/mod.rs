@@ -1,0 +1,26 @@
+//! Types and rules of the chat domain. Nothing here does I/O.
+
+pub mod error;
+pub mod event;
+pub mod group;
+pub mod message;
+pub mod policy;
+pub mod session;
+pub mod time;
+pub mod user;
+
+pub use error::{Error, Result};
+pub use time::Timestamp;
+
+/// Every id in the product is a UUID; v7 ones sort by creation time.
+pub type Id = uuid::Uuid;
+
+/// A new time-ordered id.
+pub fn new_id() -> Id {
+    uuid::Uuid::now_v7()
+}
+
+/// Parses an id from a path segment or body field, naming the field in the error.
+pub fn parse_id(field: &str, raw: &str) -> Result<Id> {
+    uuid::Uuid::try_parse(raw).map_err(|_| Error::Invalid(format!("{field} is not a valid id")))
+}

@@ -1,0 +1,124 @@
+//! The embedded adapter set: one SQLite file (WAL) holds every store and every inbox, and
+//! in-process wake-ups let a waiting long-poll return the moment something is delivered.
+//! Used by chat-local; everything survives a restart.
+
+mod inbox;
+mod schema;
+mod stores;
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use rusqlite::types::{FromSql, FromSqlResult, ToSql, ToSqlOutput, ValueRef};
+use rusqlite::{Connection, ErrorCode};
+use tokio::sync::{Notify, watch};
+
+use crate::domain::{Error, Id, Result, Timestamp};
+use crate::ports::{Clock, Ports};
+
+pub const DEFAULT_VISIBILITY: Duration = Duration::from_secs(30);
+/// Entries taken by one receive, as with SQS.
+const RECEIVE_BATCH: usize = 10;
+
+pub struct EmbeddedStore {
+    conn: Arc<Mutex<Connection>>,
+    clock: Arc<dyn Clock>,
+    visibility_ms: i64,
+    wakers: Mutex<HashMap<Id, Arc<Notify>>>,
+    closing: watch::Sender<bool>,
+}
+
+impl EmbeddedStore {
+    /// Opens (or creates) the database file. `visibility` is how long a received inbox entry
+    /// stays hidden before it is delivered again unless acknowledged.
+    pub fn open(path: &Path, clock: Arc<dyn Clock>, visibility: Duration) -> Result<Arc<Self>> {
+        let conn = Connection::open(path).map_err(Error::internal)?;
+        schema::prepare(&conn).map_err(Error::internal)?;
+        Ok(Arc::new(EmbeddedStore {
+            conn: Arc::new(Mutex::new(conn)),
+            clock,
+            visibility_ms: i64::try_from(visibility.as_millis()).unwrap_or(i64::MAX),
+            wakers: Mutex::new(HashMap::new()),
+            closing: watch::channel(false).0,
+        }))
+    }
+
+    /// The adapter set over this store.
+    pub fn ports(self: &Arc<Self>) -> Ports {
+        Ports {
+            users: self.clone(),
+            sessions: self.clone(),
+            groups: self.clone(),
+            messages: self.clone(),
+            inbox: self.clone(),
+            clock: self.clock.clone(),
+        }
+    }
+
+    /// Ends every waiting long-poll (empty-handed), for a prompt shutdown.
+    pub fn close(&self) {
+        self.closing.send_replace(true);
+    }
+
+    /// Runs a closure on the connection on a blocking thread: SQLite calls block.
+    async fn call<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&mut Connection) -> Result<T> + Send + 'static,
+    ) -> Result<T> {
+        let conn = self.conn.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut conn = conn.lock().unwrap_or_else(|e| e.into_inner());
+            work(&mut conn)
+        })
+        .await
+        .map_err(Error::internal)?
+    }
+}
+
+impl From<rusqlite::Error> for Error {
+    fn from(error: rusqlite::Error) -> Self {
+        Error::internal(format!("sqlite: {error}"))
+    }
+}
+
+/// Maps a uniqueness violation to `Conflict` with this message; anything else stays internal.
+fn conflict_on_unique(error: rusqlite::Error, message: &str) -> Error {
+    match &error {
+        rusqlite::Error::SqliteFailure(failure, _)
+            if failure.code == ErrorCode::ConstraintViolation =>
+        {
+            Error::Conflict(message.to_string())
+        }
+        _ => error.into(),
+    }
+}
+
+impl ToSql for Timestamp {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        Ok(ToSqlOutput::from(self.as_millis()))
+    }
+}
+
+impl FromSql for Timestamp {
+    fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
+        i64::column_result(value).map(Timestamp::from_millis)
+    }
+}
+
+/// Reads an enum stored as text through its `parse`.
+fn text_enum<T>(
+    row: &rusqlite::Row<'_>,
+    index: usize,
+    parse: fn(&str) -> Result<T>,
+) -> rusqlite::Result<T> {
+    let text: String = row.get(index)?;
+    parse(&text).map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(
+            index,
+            rusqlite::types::Type::Text,
+            Box::new(std::io::Error::other(e.to_string())),
+        )
+    })
+}

@@ -1,0 +1,122 @@
+//! The traits the services need. Adapters (embedded SQLite, AWS) implement them; the
+//! conformance suite checks that every adapter set behaves the same.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_trait::async_trait;
+
+use crate::domain::group::{Group, GroupRole, Member, MemberRecord};
+use crate::domain::message::{Appended, HistoryPage, HistoryQuery, NewMessage};
+use crate::domain::session::{Session, SessionRecord};
+use crate::domain::user::UserRecord;
+use crate::domain::{Id, Result, Timestamp};
+
+pub trait Clock: Send + Sync {
+    fn now(&self) -> Timestamp;
+}
+
+/// The wall clock.
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> Timestamp {
+        let since_epoch = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap_or_default();
+        Timestamp::from_millis(i64::try_from(since_epoch.as_millis()).unwrap_or(i64::MAX))
+    }
+}
+
+#[async_trait]
+pub trait UserStore: Send + Sync {
+    /// `Conflict` when the username is taken, ignoring case.
+    async fn insert_user(&self, record: &UserRecord) -> Result<()>;
+    async fn user_by_id(&self, id: Id) -> Result<Option<UserRecord>>;
+    /// Looks a username up ignoring case.
+    async fn user_by_username(&self, username: &str) -> Result<Option<UserRecord>>;
+}
+
+#[async_trait]
+pub trait SessionStore: Send + Sync {
+    async fn insert_session(&self, record: &SessionRecord) -> Result<()>;
+    /// May return an expired session (expiry deletion is lazy): callers check `expires_at`.
+    async fn session_by_id(&self, id: Id) -> Result<Option<SessionRecord>>;
+    /// Deleting a session that is gone already is not an error.
+    async fn delete_session(&self, id: Id) -> Result<()>;
+    /// The user's sessions that are live at `now`.
+    async fn live_sessions_of_user(&self, user_id: Id, now: Timestamp) -> Result<Vec<Session>>;
+    /// Up to `limit` sessions expired at `now`, for the sweep that deletes their inboxes.
+    async fn expired_sessions(&self, now: Timestamp, limit: usize) -> Result<Vec<Session>>;
+}
+
+#[async_trait]
+pub trait GroupStore: Send + Sync {
+    /// Stores a group and its first members at once. With a `direct_key`, `Conflict` when
+    /// that pair already has a direct chat.
+    async fn insert_group(
+        &self,
+        group: &Group,
+        members: &[Member],
+        direct_key: Option<&str>,
+    ) -> Result<()>;
+    async fn group_by_id(&self, id: Id) -> Result<Option<Group>>;
+    async fn direct_group(&self, direct_key: &str) -> Result<Option<Group>>;
+    /// `NotFound` when the group is gone.
+    async fn rename_group(&self, id: Id, name: &str) -> Result<Group>;
+    async fn members(&self, group_id: Id) -> Result<Vec<MemberRecord>>;
+    async fn member(&self, group_id: Id, user_id: Id) -> Result<Option<MemberRecord>>;
+    /// `Conflict` when the user is a member already.
+    async fn insert_member(&self, group_id: Id, member: &Member) -> Result<()>;
+    /// Whether there was such a member.
+    async fn delete_member(&self, group_id: Id, user_id: Id) -> Result<bool>;
+    async fn set_member_role(&self, group_id: Id, user_id: Id, role: GroupRole) -> Result<()>;
+    /// The user's groups with the user's membership in each.
+    async fn groups_of_user(&self, user_id: Id) -> Result<Vec<(Group, MemberRecord)>>;
+    /// Moves the read mark forward to `seq` (never back); returns the mark now stored.
+    async fn advance_read_seq(&self, group_id: Id, user_id: Id, seq: i64) -> Result<i64>;
+}
+
+#[async_trait]
+pub trait MessageStore: Send + Sync {
+    /// Stores a message with the group's next sequence number, unless the sender already
+    /// sent one with this `client_msg_id` to this group: then returns that one.
+    async fn append_message(&self, message: &NewMessage) -> Result<Appended>;
+    async fn history(&self, group_id: Id, query: HistoryQuery) -> Result<HistoryPage>;
+    /// Messages with `seq > after_seq` sent by someone other than `user_id`.
+    async fn unread_count(&self, group_id: Id, user_id: Id, after_seq: i64) -> Result<u64>;
+}
+
+/// One message taken from an inbox; `receipt` acknowledges it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Delivery {
+    pub receipt: String,
+    pub body: String,
+}
+
+/// A queue per session: what a device has not yet acknowledged.
+#[async_trait]
+pub trait Inbox: Send + Sync {
+    async fn create_inbox(&self, session_id: Id) -> Result<()>;
+    /// Deleting an inbox that is gone already is not an error.
+    async fn delete_inbox(&self, session_id: Id) -> Result<()>;
+    /// `NotFound` when the session has no inbox.
+    async fn deliver(&self, session_id: Id, body: &str) -> Result<()>;
+    /// Waits up to `wait` and returns as soon as anything is visible. What it returns stays
+    /// in the inbox, hidden for the visibility period, until acknowledged.
+    /// `NotFound` when the session has no inbox.
+    async fn receive(&self, session_id: Id, wait: Duration) -> Result<Vec<Delivery>>;
+    /// Deletes what the receipts name. Stale receipts are ignored.
+    async fn acknowledge(&self, session_id: Id, receipts: &[String]) -> Result<()>;
+}
+
+/// One adapter set: everything the services run on.
+#[derive(Clone)]
+pub struct Ports {
+    pub users: Arc<dyn UserStore>,
+    pub sessions: Arc<dyn SessionStore>,
+    pub groups: Arc<dyn GroupStore>,
+    pub messages: Arc<dyn MessageStore>,
+    pub inbox: Arc<dyn Inbox>,
+    pub clock: Arc<dyn Clock>,
+}

@@ -1,0 +1,58 @@
+use futures_util::future::join_all;
+
+use crate::domain::Id;
+use crate::domain::event::Event;
+
+use super::Services;
+
+impl Services {
+    /// Delivers an event to every live session of every recipient, all at once: the session
+    /// look-ups run concurrently, then the deliveries do. A session that cannot be reached is
+    /// logged and skipped: what it missed is in history, and the fan-out never fails a request.
+    /// Returns how many inboxes received the event.
+    pub(super) async fn fan_out(
+        &self,
+        recipients: &[Id],
+        event: &Event,
+        skip_session: Option<Id>,
+    ) -> usize {
+        let body = match serde_json::to_string(event) {
+            Ok(body) => body,
+            Err(error) => {
+                tracing::error!(%error, event_id = %event.id, "event not serialisable");
+                return 0;
+            }
+        };
+        let now = self.ports.clock.now();
+        let lookups = recipients
+            .iter()
+            .map(|user_id| self.ports.sessions.live_sessions_of_user(*user_id, now));
+        let mut targets = Vec::new();
+        for (user_id, sessions) in recipients.iter().zip(join_all(lookups).await) {
+            match sessions {
+                Ok(sessions) => targets.extend(
+                    sessions
+                        .into_iter()
+                        .map(|s| s.id)
+                        .filter(|id| Some(*id) != skip_session),
+                ),
+                Err(error) => {
+                    tracing::warn!(%error, %user_id, event_id = %event.id, "session look-up failed")
+                }
+            }
+        }
+        let deliveries = targets
+            .iter()
+            .map(|session_id| self.ports.inbox.deliver(*session_id, &body));
+        let mut delivered = 0;
+        for (session_id, outcome) in targets.iter().zip(join_all(deliveries).await) {
+            match outcome {
+                Ok(()) => delivered += 1,
+                Err(error) => {
+                    tracing::warn!(%error, %session_id, event_id = %event.id, "delivery failed")
+                }
+            }
+        }
+        delivered
+    }
+}

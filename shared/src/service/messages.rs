@@ -1,0 +1,73 @@
+use crate::domain::event::Event;
+use crate::domain::message::{
+    Appended, HistoryPage, HistoryQuery, NewMessage, validate_client_msg_id, validate_text,
+};
+use crate::domain::{Error, Id, Result, new_id};
+
+use super::{Caller, Services};
+
+impl Services {
+    /// Stores the message first (sequence number, idempotency on `client_msg_id`), then fans
+    /// it out to every live session of every member except the sending one. A retry of a send
+    /// returns the original and fans it out again under the same event id, so a send whose
+    /// first fan-out was cut short still reaches everyone; clients drop the duplicates.
+    pub async fn send_message(
+        &self,
+        caller: &Caller,
+        group_id: Id,
+        text: String,
+        client_msg_id: String,
+    ) -> Result<Appended> {
+        validate_text(&text)?;
+        validate_client_msg_id(&client_msg_id)?;
+        self.membership(caller, group_id).await?;
+        let appended = self
+            .ports
+            .messages
+            .append_message(&NewMessage {
+                id: new_id(),
+                group_id,
+                sender_id: caller.user.id,
+                text,
+                client_msg_id,
+                sent_at: self.ports.clock.now(),
+            })
+            .await?;
+        let recipients: Vec<Id> = self
+            .ports
+            .groups
+            .members(group_id)
+            .await?
+            .into_iter()
+            .map(|m| m.member.user_id)
+            .collect();
+        let event = Event::message(appended.message.clone());
+        let delivered = self
+            .fan_out(&recipients, &event, Some(caller.session.id))
+            .await;
+        tracing::debug!(message_id = %appended.message.id, seq = appended.message.seq, delivered, "message sent");
+        Ok(appended)
+    }
+
+    pub async fn history(
+        &self,
+        caller: &Caller,
+        group_id: Id,
+        query: HistoryQuery,
+    ) -> Result<HistoryPage> {
+        self.membership(caller, group_id).await?;
+        self.ports.messages.history(group_id, query).await
+    }
+
+    /// Moves the caller's read mark forward (never back, never past the newest message).
+    pub async fn mark_read(&self, caller: &Caller, group_id: Id, seq: i64) -> Result<i64> {
+        if seq < 0 {
+            return Err(Error::Invalid("seq must be 0 or more".to_string()));
+        }
+        let (group, _) = self.membership(caller, group_id).await?;
+        self.ports
+            .groups
+            .advance_read_seq(group_id, caller.user.id, seq.min(group.last_seq))
+            .await
+    }
+}

@@ -1,0 +1,62 @@
+//! The use cases, over the ports. Functions' routes call these; rules come from the domain.
+
+mod accounts;
+mod auth;
+mod fanout;
+mod groups;
+mod messages;
+mod poll;
+
+use std::time::Duration;
+
+pub use accounts::{LoginInput, LoginOutput, SignUpInput};
+pub use auth::Caller;
+pub use groups::{AddMemberInput, CreateGroupInput};
+pub use poll::{PollInput, PollOutput};
+
+use crate::ports::Ports;
+
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// How long a session lives after login.
+    pub session_ttl: Duration,
+    /// How long a process trusts a token it verified, without reading the session again.
+    /// A logout is effective at once in the process that served it, and in every other
+    /// process after at most this long.
+    pub token_cache_ttl: Duration,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            session_ttl: Duration::from_secs(30 * 24 * 3600),
+            token_cache_ttl: Duration::from_secs(10),
+        }
+    }
+}
+
+/// Everything a route needs: the adapters, the settings and the token cache.
+pub struct Services {
+    pub ports: Ports,
+    pub config: Config,
+    token_cache: auth::TokenCache,
+}
+
+impl Services {
+    pub fn new(ports: Ports, config: Config) -> Services {
+        Services {
+            ports,
+            config,
+            token_cache: auth::TokenCache::default(),
+        }
+    }
+}
+
+/// Runs CPU-heavy work (password hashing) off the async executor.
+async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> crate::Result<T> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(crate::Error::internal)
+}
