@@ -230,3 +230,59 @@ impl Drop for Server {
 pub fn error_code(body: &Value) -> &str {
     body["error"]["code"].as_str().unwrap_or("<no error code>")
 }
+
+/// One poll: the events and the ack token.
+pub async fn poll(server: &Server, token: &str, wait: f64, ack: Option<&str>) -> (Vec<Value>, Option<String>) {
+    let mut body = json!({ "wait": wait });
+    if let Some(ack) = ack {
+        body["ack"] = json!(ack);
+    }
+    let (status, answer) = server.post("/poll", Some(token), body).await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    let events = answer["events"].as_array().expect("events").clone();
+    let ack = answer["ack"].as_str().map(str::to_string);
+    assert_eq!(events.is_empty(), ack.is_none(), "ack is null exactly when there are no events");
+    (events, ack)
+}
+
+/// Polls without waiting, acknowledging as it goes, until the inbox is empty.
+pub async fn drain(server: &Server, token: &str) -> Vec<Value> {
+    let mut all = Vec::new();
+    let mut ack: Option<String> = None;
+    for _ in 0..1000 {
+        let (events, next) = poll(server, token, 0.0, ack.as_deref()).await;
+        if events.is_empty() {
+            return all;
+        }
+        all.extend(events);
+        ack = next;
+    }
+    panic!("inbox never emptied");
+}
+
+/// Creates a group of the owner and members; returns its id.
+pub async fn create_group(server: &Server, owner_token: &str, member_ids: &[&str]) -> String {
+    let (status, body) = server
+        .post(
+            "/groups",
+            Some(owner_token),
+            json!({ "kind": "group", "name": "team", "member_ids": member_ids }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    body["group"]["id"].as_str().expect("group id").to_string()
+}
+
+pub async fn send(server: &Server, token: &str, group_id: &str, text: &str, client_msg_id: &str) -> (StatusCode, Value) {
+    server
+        .post(
+            &format!("/groups/{group_id}/messages"),
+            Some(token),
+            json!({ "text": text, "client_msg_id": client_msg_id }),
+        )
+        .await
+}
+
+pub fn message_events(events: &[Value]) -> Vec<&Value> {
+    events.iter().filter(|e| e["type"] == "message").collect()
+}
