@@ -20,7 +20,11 @@ async fn a_message_reaches_every_device_of_every_member_and_a_waiting_poll_retur
     let group = create_group(&server, &alice_phone, &[&bob]).await;
     for token in [&alice_phone, &alice_laptop, &bob_phone] {
         let events = drain(&server, token).await;
-        assert!(events.iter().any(|e| e["type"] == "member_added" && e["user_id"] == bob.as_str()));
+        assert!(
+            events
+                .iter()
+                .any(|e| e["type"] == "member_added" && e["user_id"] == bob.as_str())
+        );
     }
 
     let waiting: Vec<_> = [alice_phone.clone(), alice_laptop.clone()]
@@ -49,7 +53,10 @@ async fn a_message_reaches_every_device_of_every_member_and_a_waiting_poll_retur
         let (answer, returned_at) = handle.await.unwrap();
         let latency = returned_at.saturating_duration_since(sent_at);
         println!("waiting poll returned {latency:?} after the send");
-        assert!(latency < Duration::from_secs(2), "the poll waited for its timeout: {latency:?}");
+        assert!(
+            latency < Duration::from_secs(2),
+            "the poll waited for its timeout: {latency:?}"
+        );
         let events = answer["events"].as_array().unwrap();
         assert_eq!(events.len(), 1, "{answer}");
         let event = &events[0];
@@ -90,7 +97,14 @@ async fn an_offline_device_catches_up_on_50_messages_from_4_concurrent_senders()
         async move {
             let count = if n < 2 { 13 } else { 12 };
             for i in 0..count {
-                let (status, body) = send(server, token, group, &format!("s{n} #{i}"), &format!("s{n}-{i}")).await;
+                let (status, body) = send(
+                    server,
+                    token,
+                    group,
+                    &format!("s{n} #{i}"),
+                    &format!("s{n}-{i}"),
+                )
+                .await;
                 assert_eq!(status, StatusCode::CREATED, "{body}");
             }
         }
@@ -104,13 +118,26 @@ async fn an_offline_device_catches_up_on_50_messages_from_4_concurrent_senders()
         .filter(|e| seen.insert(e["id"].as_str().unwrap().to_string()))
         .collect();
     assert_eq!(messages.len(), 50);
-    let mut seqs: Vec<i64> = messages.iter().map(|e| e["message"]["seq"].as_i64().unwrap()).collect();
+    let mut seqs: Vec<i64> = messages
+        .iter()
+        .map(|e| e["message"]["seq"].as_i64().unwrap())
+        .collect();
     seqs.sort();
     assert_eq!(seqs, (1..=50).collect::<Vec<_>>());
 
-    let (status, page) = server.get(&format!("/groups/{group}/messages?after=0&limit=100"), &alice_offline).await;
+    let (status, page) = server
+        .get(
+            &format!("/groups/{group}/messages?after=0&limit=100"),
+            &alice_offline,
+        )
+        .await;
     assert_eq!(status, StatusCode::OK);
-    let history: Vec<i64> = page["messages"].as_array().unwrap().iter().map(|m| m["seq"].as_i64().unwrap()).collect();
+    let history: Vec<i64> = page["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["seq"].as_i64().unwrap())
+        .collect();
     assert_eq!(history, (1..=50).collect::<Vec<_>>());
     assert_eq!(page["has_more"], false);
 
@@ -123,7 +150,9 @@ async fn an_offline_device_catches_up_on_50_messages_from_4_concurrent_senders()
     assert_eq!(summary["read_seq"], 0);
     assert_eq!(summary["unread"], 50);
     assert_eq!(summary["my_role"], "owner");
-    let (_, newest) = server.get(&format!("/groups/{group}/messages"), &alice_new).await;
+    let (_, newest) = server
+        .get(&format!("/groups/{group}/messages"), &alice_new)
+        .await;
     assert_eq!(newest["messages"].as_array().unwrap().len(), 50);
 }
 
@@ -136,12 +165,20 @@ async fn ten_concurrent_sends_with_one_client_msg_id_store_one_message() {
     let group = create_group(&server, &alice, &[&bob]).await;
     let attempts = (0..10).map(|_| send(&server, &alice, &group, "only once", "same-id"));
     let answers = futures_util::future::join_all(attempts).await;
-    let created = answers.iter().filter(|(s, _)| *s == StatusCode::CREATED).count();
+    let created = answers
+        .iter()
+        .filter(|(s, _)| *s == StatusCode::CREATED)
+        .count();
     let replayed = answers.iter().filter(|(s, _)| *s == StatusCode::OK).count();
     assert_eq!((created, replayed), (1, 9), "{answers:?}");
-    let ids: HashSet<&str> = answers.iter().map(|(_, b)| b["message"]["id"].as_str().unwrap()).collect();
+    let ids: HashSet<&str> = answers
+        .iter()
+        .map(|(_, b)| b["message"]["id"].as_str().unwrap())
+        .collect();
     assert_eq!(ids.len(), 1);
-    let (_, page) = server.get(&format!("/groups/{group}/messages"), &alice).await;
+    let (_, page) = server
+        .get(&format!("/groups/{group}/messages"), &alice)
+        .await;
     assert_eq!(page["messages"].as_array().unwrap().len(), 1);
     // The same id from another sender is another message.
     let bob_token = server.login("bob", "phone").await;
@@ -163,12 +200,28 @@ async fn non_members_get_404_on_every_group_route() {
     for id in [group.as_str(), unknown.as_str()] {
         let requests = [
             (Method::GET, format!("/groups/{id}"), None),
-            (Method::PATCH, format!("/groups/{id}"), Some(json!({ "name": "mine" }))),
-            (Method::POST, format!("/groups/{id}/members"), Some(json!({ "user_id": bob }))),
+            (
+                Method::PATCH,
+                format!("/groups/{id}"),
+                Some(json!({ "name": "mine" })),
+            ),
+            (
+                Method::POST,
+                format!("/groups/{id}/members"),
+                Some(json!({ "user_id": bob })),
+            ),
             (Method::DELETE, format!("/groups/{id}/members/{bob}"), None),
-            (Method::POST, format!("/groups/{id}/messages"), Some(json!({ "text": "hi", "client_msg_id": "e1" }))),
+            (
+                Method::POST,
+                format!("/groups/{id}/messages"),
+                Some(json!({ "text": "hi", "client_msg_id": "e1" })),
+            ),
             (Method::GET, format!("/groups/{id}/messages"), None),
-            (Method::PUT, format!("/groups/{id}/read"), Some(json!({ "seq": 1 }))),
+            (
+                Method::PUT,
+                format!("/groups/{id}/read"),
+                Some(json!({ "seq": 1 })),
+            ),
         ];
         for (method, path, body) in requests {
             let (status, answer) = server.call(method.clone(), &path, Some(&eve), body).await;
@@ -198,30 +251,99 @@ async fn only_the_owner_or_an_admin_adds_or_removes_others() {
     let bob_token = server.login("bob", "phone").await;
     let group = create_group(&server, &alice, &[&bob]).await;
 
-    let (status, _) = server.post(&format!("/groups/{group}/members"), Some(&bob_token), json!({ "user_id": carol })).await;
+    let (status, _) = server
+        .post(
+            &format!("/groups/{group}/members"),
+            Some(&bob_token),
+            json!({ "user_id": carol }),
+        )
+        .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
-    let (status, _) = server.call(Method::PATCH, &format!("/groups/{group}"), Some(&bob_token), Some(json!({ "name": "bob's" }))).await;
+    let (status, _) = server
+        .call(
+            Method::PATCH,
+            &format!("/groups/{group}"),
+            Some(&bob_token),
+            Some(json!({ "name": "bob's" })),
+        )
+        .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
-    let alice_id = server.get("/me", &alice).await.1["user"]["id"].as_str().unwrap().to_string();
-    let (status, _) = server.call(Method::DELETE, &format!("/groups/{group}/members/{alice_id}"), Some(&bob_token), None).await;
+    let alice_id = server.get("/me", &alice).await.1["user"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let (status, _) = server
+        .call(
+            Method::DELETE,
+            &format!("/groups/{group}/members/{alice_id}"),
+            Some(&bob_token),
+            None,
+        )
+        .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
 
-    let (status, body) = server.post(&format!("/groups/{group}/members"), Some(&alice), json!({ "user_id": carol })).await;
+    let (status, body) = server
+        .post(
+            &format!("/groups/{group}/members"),
+            Some(&alice),
+            json!({ "user_id": carol }),
+        )
+        .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
     assert_eq!(body["member"]["role"], "member");
-    let (status, _) = server.post(&format!("/groups/{group}/members"), Some(&alice), json!({ "user_id": carol })).await;
+    let (status, _) = server
+        .post(
+            &format!("/groups/{group}/members"),
+            Some(&alice),
+            json!({ "user_id": carol }),
+        )
+        .await;
     assert_eq!(status, StatusCode::CONFLICT);
-    let (status, _) = server.post(&format!("/groups/{group}/members"), Some(&admin), json!({ "user_id": dave, "role": "owner" })).await;
+    let (status, _) = server
+        .post(
+            &format!("/groups/{group}/members"),
+            Some(&admin),
+            json!({ "user_id": dave, "role": "owner" }),
+        )
+        .await;
     assert_eq!(status, StatusCode::CREATED);
-    let (status, body) = server.call(Method::PATCH, &format!("/groups/{group}"), Some(&alice), Some(json!({ "name": " renamed " }))).await;
+    let (status, body) = server
+        .call(
+            Method::PATCH,
+            &format!("/groups/{group}"),
+            Some(&alice),
+            Some(json!({ "name": " renamed " })),
+        )
+        .await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(body["group"]["name"], "renamed");
-    let (status, _) = server.call(Method::DELETE, &format!("/groups/{group}/members/{dave}"), Some(&admin), None).await;
+    let (status, _) = server
+        .call(
+            Method::DELETE,
+            &format!("/groups/{group}/members/{dave}"),
+            Some(&admin),
+            None,
+        )
+        .await;
     assert_eq!(status, StatusCode::NO_CONTENT);
     // Leaving needs nobody's permission.
-    let (status, _) = server.call(Method::DELETE, &format!("/groups/{group}/members/{bob}"), Some(&bob_token), None).await;
+    let (status, _) = server
+        .call(
+            Method::DELETE,
+            &format!("/groups/{group}/members/{bob}"),
+            Some(&bob_token),
+            None,
+        )
+        .await;
     assert_eq!(status, StatusCode::NO_CONTENT);
-    let (status, _) = server.call(Method::DELETE, &format!("/groups/{group}/members/{bob}"), Some(&alice), None).await;
+    let (status, _) = server
+        .call(
+            Method::DELETE,
+            &format!("/groups/{group}/members/{bob}"),
+            Some(&alice),
+            None,
+        )
+        .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 
     let (_, detail) = server.get(&format!("/groups/{group}"), &alice).await;
@@ -229,14 +351,26 @@ async fn only_the_owner_or_an_admin_adds_or_removes_others() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|m| (m["user_id"].as_str().unwrap().to_string(), m["role"].as_str().unwrap().to_string()))
+        .map(|m| {
+            (
+                m["user_id"].as_str().unwrap().to_string(),
+                m["role"].as_str().unwrap().to_string(),
+            )
+        })
         .collect();
     assert_eq!(members.len(), 2);
     assert_eq!(members[&alice_id], "owner");
     assert_eq!(members[&carol], "member");
 
     // The owner leaving hands the group to the longest-standing member.
-    let (status, _) = server.call(Method::DELETE, &format!("/groups/{group}/members/{alice_id}"), Some(&alice), None).await;
+    let (status, _) = server
+        .call(
+            Method::DELETE,
+            &format!("/groups/{group}/members/{alice_id}"),
+            Some(&alice),
+            None,
+        )
+        .await;
     assert_eq!(status, StatusCode::NO_CONTENT);
     let carol_token = server.login("carol", "phone").await;
     let (_, detail) = server.get(&format!("/groups/{group}"), &carol_token).await;
@@ -254,16 +388,33 @@ async fn a_removed_member_gets_its_own_member_removed_and_then_nothing_more() {
     let group = create_group(&server, &alice, &[&bob, &carol]).await;
     drain(&server, &bob_token).await;
 
-    let (status, _) = server.call(Method::DELETE, &format!("/groups/{group}/members/{bob}"), Some(&alice), None).await;
+    let (status, _) = server
+        .call(
+            Method::DELETE,
+            &format!("/groups/{group}/members/{bob}"),
+            Some(&alice),
+            None,
+        )
+        .await;
     assert_eq!(status, StatusCode::NO_CONTENT);
-    send(&server, &alice, &group, "bob cannot read this", "after-removal").await;
+    send(
+        &server,
+        &alice,
+        &group,
+        "bob cannot read this",
+        "after-removal",
+    )
+    .await;
     let events = drain(&server, &bob_token).await;
     assert_eq!(events.len(), 1, "{events:?}");
     assert_eq!(events[0]["type"], "member_removed");
     assert_eq!(events[0]["user_id"], bob.as_str());
     let (polled, _) = poll(&server, &bob_token, 1.0, None).await;
     assert!(polled.is_empty());
-    for path in [format!("/groups/{group}"), format!("/groups/{group}/messages")] {
+    for path in [
+        format!("/groups/{group}"),
+        format!("/groups/{group}/messages"),
+    ] {
         let (status, _) = server.get(&path, &bob_token).await;
         assert_eq!(status, StatusCode::NOT_FOUND);
     }
@@ -281,22 +432,59 @@ async fn direct_chats_have_two_members_and_one_per_pair() {
     let alice_id = server.sign_up("alice").await;
     let alice = server.login("alice", "phone").await;
     let bob_token = server.login("bob", "phone").await;
-    let (status, first) = server.post("/groups", Some(&alice), json!({ "kind": "direct", "member_ids": [bob] })).await;
+    let (status, first) = server
+        .post(
+            "/groups",
+            Some(&alice),
+            json!({ "kind": "direct", "member_ids": [bob] }),
+        )
+        .await;
     assert_eq!(status, StatusCode::CREATED, "{first}");
     assert_eq!(first["group"]["kind"], "direct");
     assert_eq!(first["group"]["members"].as_array().unwrap().len(), 2);
     // From the other side, the same chat.
-    let (status, again) = server.post("/groups", Some(&bob_token), json!({ "kind": "direct", "member_ids": [alice_id] })).await;
+    let (status, again) = server
+        .post(
+            "/groups",
+            Some(&bob_token),
+            json!({ "kind": "direct", "member_ids": [alice_id] }),
+        )
+        .await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(again["group"]["id"], first["group"]["id"]);
     let id = first["group"]["id"].as_str().unwrap();
-    let (status, body) = server.post("/groups", Some(&alice), json!({ "kind": "direct", "member_ids": [bob, carol] })).await;
+    let (status, body) = server
+        .post(
+            "/groups",
+            Some(&alice),
+            json!({ "kind": "direct", "member_ids": [bob, carol] }),
+        )
+        .await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
-    let (status, _) = server.post("/groups", Some(&alice), json!({ "kind": "direct", "member_ids": [] })).await;
+    let (status, _) = server
+        .post(
+            "/groups",
+            Some(&alice),
+            json!({ "kind": "direct", "member_ids": [] }),
+        )
+        .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
-    let (status, _) = server.post(&format!("/groups/{id}/members"), Some(&alice), json!({ "user_id": carol })).await;
+    let (status, _) = server
+        .post(
+            &format!("/groups/{id}/members"),
+            Some(&alice),
+            json!({ "user_id": carol }),
+        )
+        .await;
     assert_eq!(status, StatusCode::CONFLICT);
-    let (status, _) = server.call(Method::PATCH, &format!("/groups/{id}"), Some(&alice), Some(json!({ "name": "us" }))).await;
+    let (status, _) = server
+        .call(
+            Method::PATCH,
+            &format!("/groups/{id}"),
+            Some(&alice),
+            Some(json!({ "name": "us" })),
+        )
+        .await;
     assert_eq!(status, StatusCode::CONFLICT);
 }
 
@@ -326,7 +514,11 @@ async fn group_routes_return_400_for_bad_input_and_413_for_big_bodies() {
     let (status, _) = send(&server, &alice, "not-a-uuid", "hi", "a").await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     let (status, body) = server
-        .post(&messages, Some(&alice), json!({ "text": "y".repeat(70_000), "client_msg_id": "big" }))
+        .post(
+            &messages,
+            Some(&alice),
+            json!({ "text": "y".repeat(70_000), "client_msg_id": "big" }),
+        )
         .await;
     assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{body}");
 
@@ -342,27 +534,48 @@ async fn group_routes_return_400_for_bad_input_and_413_for_big_bodies() {
         assert_eq!(status, StatusCode::BAD_REQUEST, "{body} -> {answer}");
     }
     let (status, _) = server
-        .post("/groups", Some(&alice), json!({ "kind": "group", "member_ids": [uuid::Uuid::now_v7()] }))
+        .post(
+            "/groups",
+            Some(&alice),
+            json!({ "kind": "group", "member_ids": [uuid::Uuid::now_v7()] }),
+        )
         .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 
-    for query in ["limit=0", "limit=101", "after=-1", "after=abc", "before=1.5"] {
+    for query in [
+        "limit=0",
+        "limit=101",
+        "after=-1",
+        "after=abc",
+        "before=1.5",
+    ] {
         let (status, _) = server.get(&format!("{messages}?{query}"), &alice).await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{query}");
     }
     let read = format!("/groups/{group}/read");
     for body in [json!({}), json!({ "seq": -1 }), json!({ "seq": "one" })] {
-        let (status, _) = server.call(Method::PUT, &read, Some(&alice), Some(body.clone())).await;
+        let (status, _) = server
+            .call(Method::PUT, &read, Some(&alice), Some(body.clone()))
+            .await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
     }
-    for body in [json!({ "wait": 21 }), json!({ "wait": -1 }), json!({ "ack": "garbage!" }), json!({ "wait": "soon" })] {
+    for body in [
+        json!({ "wait": 21 }),
+        json!({ "wait": -1 }),
+        json!({ "ack": "garbage!" }),
+        json!({ "wait": "soon" }),
+    ] {
         let (status, _) = server.post("/poll", Some(&alice), body.clone()).await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
     }
-    let (status, _) = server.call(Method::POST, "/poll", None, Some(json!({}))).await;
+    let (status, _) = server
+        .call(Method::POST, "/poll", None, Some(json!({})))
+        .await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     // No body at all means the defaults; wait 0 keeps the test quick.
-    let (status, _) = server.post("/poll", Some(&alice), json!({ "wait": 0 })).await;
+    let (status, _) = server
+        .post("/poll", Some(&alice), json!({ "wait": 0 }))
+        .await;
     assert_eq!(status, StatusCode::OK);
 }
 
@@ -389,7 +602,9 @@ async fn unacknowledged_events_come_back_after_the_visibility_period_and_acknowl
     assert!(started.elapsed() < Duration::from_secs(4));
     let (after_ack, next) = poll(&server, &bob_token, 2.0, ack.as_deref()).await;
     assert!(after_ack.is_empty() && next.is_none());
-    let (status, body) = server.post("/poll", Some(&bob_token), json!({ "wait": 0, "ack": ack })).await;
+    let (status, body) = server
+        .post("/poll", Some(&bob_token), json!({ "wait": 0, "ack": ack }))
+        .await;
     assert_eq!(status, StatusCode::OK, "a stale ack is harmless: {body}");
 }
 
@@ -404,20 +619,36 @@ async fn read_marks_only_move_forward_and_drive_the_unread_count() {
     for i in 0..3 {
         send(&server, &bob_token, &group, "ping", &format!("p{i}")).await;
     }
-    send(&server, &alice, &group, "my own message is never unread", "a1").await;
+    send(
+        &server,
+        &alice,
+        &group,
+        "my own message is never unread",
+        "a1",
+    )
+    .await;
     let unread = |groups: &Value| groups["groups"][0]["unread"].as_u64().unwrap();
     assert_eq!(unread(&server.get("/groups", &alice).await.1), 3);
     let read = format!("/groups/{group}/read");
-    let (status, body) = server.call(Method::PUT, &read, Some(&alice), Some(json!({ "seq": 2 }))).await;
+    let (status, body) = server
+        .call(Method::PUT, &read, Some(&alice), Some(json!({ "seq": 2 })))
+        .await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(body["read_seq"], 2);
     assert_eq!(unread(&server.get("/groups", &alice).await.1), 1);
-    let (_, body) = server.call(Method::PUT, &read, Some(&alice), Some(json!({ "seq": 1 }))).await;
+    let (_, body) = server
+        .call(Method::PUT, &read, Some(&alice), Some(json!({ "seq": 1 })))
+        .await;
     assert_eq!(body["read_seq"], 2, "never moves back");
-    let (_, body) = server.call(Method::PUT, &read, Some(&alice), Some(json!({ "seq": 99 }))).await;
+    let (_, body) = server
+        .call(Method::PUT, &read, Some(&alice), Some(json!({ "seq": 99 })))
+        .await;
     assert_eq!(body["read_seq"], 4, "never past the newest message");
     let (_, groups) = server.get("/groups", &alice).await;
-    assert_eq!((unread(&groups), groups["groups"][0]["read_seq"].as_i64()), (0, Some(4)));
+    assert_eq!(
+        (unread(&groups), groups["groups"][0]["read_seq"].as_i64()),
+        (0, Some(4))
+    );
     assert_eq!(unread(&server.get("/groups", &bob_token).await.1), 1);
 }
 
@@ -434,9 +665,16 @@ async fn history_pages_forward_with_after_and_backward_with_before() {
     let page = |query: &'static str| {
         let (server, alice, group) = (&server, &alice, &group);
         async move {
-            let (status, body) = server.get(&format!("/groups/{group}/messages?{query}"), alice).await;
+            let (status, body) = server
+                .get(&format!("/groups/{group}/messages?{query}"), alice)
+                .await;
             assert_eq!(status, StatusCode::OK, "{body}");
-            let seqs: Vec<i64> = body["messages"].as_array().unwrap().iter().map(|m| m["seq"].as_i64().unwrap()).collect();
+            let seqs: Vec<i64> = body["messages"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|m| m["seq"].as_i64().unwrap())
+                .collect();
             (seqs, body["has_more"].as_bool().unwrap())
         }
     };
@@ -460,14 +698,29 @@ async fn membership_changes_are_events_to_the_members() {
     let carol_token = server.login("carol", "phone").await;
     let group = create_group(&server, &alice, &[&bob]).await;
     drain(&server, &bob_token).await;
-    server.post(&format!("/groups/{group}/members"), Some(&alice), json!({ "user_id": carol })).await;
-    server.call(Method::PATCH, &format!("/groups/{group}"), Some(&alice), Some(json!({ "name": "new name" }))).await;
+    server
+        .post(
+            &format!("/groups/{group}/members"),
+            Some(&alice),
+            json!({ "user_id": carol }),
+        )
+        .await;
+    server
+        .call(
+            Method::PATCH,
+            &format!("/groups/{group}"),
+            Some(&alice),
+            Some(json!({ "name": "new name" })),
+        )
+        .await;
     for token in [&bob_token, &carol_token] {
         let events = drain(&server, token).await;
         let types: Vec<&str> = events.iter().map(|e| e["type"].as_str().unwrap()).collect();
         assert_eq!(types, ["member_added", "group_updated"], "{events:?}");
         assert_eq!(events[0]["user_id"], carol.as_str());
         assert_eq!(events[1]["group"]["name"], "new name");
-        assert!(events.iter().all(|e| e["group_id"] == group.as_str() && e["at"].is_string() && e["id"].is_string()));
+        assert!(events.iter().all(|e| e["group_id"] == group.as_str()
+            && e["at"].is_string()
+            && e["id"].is_string()));
     }
 }

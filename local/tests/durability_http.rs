@@ -18,7 +18,9 @@ fn stored_bytes(server: &Server) -> Vec<u8> {
 }
 
 fn contains(haystack: &[u8], needle: &str) -> bool {
-    haystack.windows(needle.len()).any(|w| w == needle.as_bytes())
+    haystack
+        .windows(needle.len())
+        .any(|w| w == needle.as_bytes())
 }
 
 #[tokio::test]
@@ -30,13 +32,22 @@ async fn no_password_or_token_secret_is_stored_or_logged_in_clear() {
     assert_eq!(status, StatusCode::OK);
     let secret = token.split_once('.').unwrap().1;
     let stored = stored_bytes(&server);
-    assert!(contains(&stored, "alice"), "the check reads the right files");
-    assert!(contains(&stored, "$argon2id$v=19$m=19456,t=2,p=1$"), "passwords are argon2id hashes");
+    assert!(
+        contains(&stored, "alice"),
+        "the check reads the right files"
+    );
+    assert!(
+        contains(&stored, "$argon2id$v=19$m=19456,t=2,p=1$"),
+        "passwords are argon2id hashes"
+    );
     assert!(!contains(&stored, PASSWORD), "password stored in clear");
     assert!(!contains(&stored, secret), "token secret stored in clear");
     let log = server.log();
     assert!(log.contains("POST"), "the log is the one chat-local writes");
-    assert!(!log.contains(PASSWORD) && !log.contains(secret), "secret in the log:\n{log}");
+    assert!(
+        !log.contains(PASSWORD) && !log.contains(secret),
+        "secret in the log:\n{log}"
+    );
 }
 
 #[tokio::test]
@@ -49,7 +60,14 @@ async fn everything_answered_before_a_sigkill_is_there_after_a_restart() {
     let group = create_group(&server, &alice, &[&bob]).await;
     drain(&server, &bob_token).await;
     for i in 1..=20 {
-        let (status, _) = send(&server, &alice, &group, &format!("before the crash {i}"), &format!("k{i}")).await;
+        let (status, _) = send(
+            &server,
+            &alice,
+            &group,
+            &format!("before the crash {i}"),
+            &format!("k{i}"),
+        )
+        .await;
         assert_eq!(status, StatusCode::CREATED);
     }
     // Bob takes a batch but never acknowledges it: it must come back after the restart.
@@ -60,10 +78,26 @@ async fn everything_answered_before_a_sigkill_is_there_after_a_restart() {
 
     let (status, me) = server.get("/me", &alice).await;
     assert_eq!(status, StatusCode::OK, "sessions survive: {me}");
-    let (_, page) = server.get(&format!("/groups/{group}/messages?after=0&limit=100"), &alice).await;
-    let seqs: Vec<i64> = page["messages"].as_array().unwrap().iter().map(|m| m["seq"].as_i64().unwrap()).collect();
+    let (_, page) = server
+        .get(
+            &format!("/groups/{group}/messages?after=0&limit=100"),
+            &alice,
+        )
+        .await;
+    let seqs: Vec<i64> = page["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["seq"].as_i64().unwrap())
+        .collect();
     assert_eq!(seqs, (1..=20).collect::<Vec<_>>());
-    let (status, body) = server.post("/sessions", None, json!({ "username": "bob", "password": PASSWORD })).await;
+    let (status, body) = server
+        .post(
+            "/sessions",
+            None,
+            json!({ "username": "bob", "password": PASSWORD }),
+        )
+        .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
 
     // The unacknowledged batch is delivered again once its visibility period ends (30 s by
@@ -105,10 +139,19 @@ async fn ctrl_c_stops_chat_local_promptly_even_with_a_poll_waiting() {
     let client = server.client.clone();
     let url = server.url("/poll");
     let waiting = tokio::spawn(async move {
-        client.post(url).bearer_auth(alice).json(&json!({ "wait": 20 })).send().await
+        client
+            .post(url)
+            .bearer_auth(alice)
+            .json(&json!({ "wait": 20 }))
+            .send()
+            .await
     });
     tokio::time::sleep(Duration::from_millis(300)).await;
-    assert!(server.interrupt_and_wait(Duration::from_secs(5)), "chat-local did not exit cleanly:\n{}", server.log());
+    assert!(
+        server.interrupt_and_wait(Duration::from_secs(5)),
+        "chat-local did not exit cleanly:\n{}",
+        server.log()
+    );
     let answer = waiting.await.unwrap();
     if let Ok(response) = answer {
         assert_eq!(response.status(), StatusCode::OK);

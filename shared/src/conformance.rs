@@ -1,1 +1,590 @@
-//! The conformance suite every adapter set must pass (filled in below).
+//! The conformance suite: what every adapter set must do, checked through the ports alone.
+//! Each check is a public async function that panics on a violation; the embedded adapters
+//! run it in every test run, the AWS adapters against an emulator. Checks make their own
+//! users and groups with fresh ids, so they can share one store and run concurrently.
+
+use std::collections::HashSet;
+use std::time::{Duration, Instant};
+
+use futures_util::future::join_all;
+
+use crate::domain::group::{Group, GroupKind, GroupRole, Member, direct_key};
+use crate::domain::message::{HistoryQuery, NewMessage};
+use crate::domain::session::{Session, SessionRecord};
+use crate::domain::user::{Role, User, UserRecord};
+use crate::domain::{Error, Id, Timestamp, new_id};
+use crate::ports::Ports;
+
+/// A user with a unique name, stored.
+pub async fn stored_user(ports: &Ports, prefix: &str) -> User {
+    let id = new_id();
+    let user = User {
+        id,
+        username: format!("{prefix}{}", &id.simple().to_string()[20..]),
+        display_name: prefix.to_string(),
+        role: Role::Member,
+        created_at: ports.clock.now(),
+    };
+    ports
+        .users
+        .insert_user(&UserRecord {
+            user: user.clone(),
+            password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaA".to_string(),
+        })
+        .await
+        .expect("insert user");
+    user
+}
+
+/// A group of these users (the first is the owner), stored.
+pub async fn stored_group(ports: &Ports, users: &[&User]) -> Group {
+    let now = ports.clock.now();
+    let group = Group {
+        id: new_id(),
+        kind: GroupKind::Group,
+        name: Some("conformance".to_string()),
+        created_by: users[0].id,
+        created_at: now,
+        last_seq: 0,
+    };
+    let members: Vec<Member> = users
+        .iter()
+        .enumerate()
+        .map(|(i, u)| Member {
+            user_id: u.id,
+            role: if i == 0 {
+                GroupRole::Owner
+            } else {
+                GroupRole::Member
+            },
+            joined_at: now.plus_millis(i as i64),
+        })
+        .collect();
+    ports
+        .groups
+        .insert_group(&group, &members, None)
+        .await
+        .expect("insert group");
+    group
+}
+
+fn new_message(
+    group: &Group,
+    sender: &User,
+    client_msg_id: &str,
+    text: &str,
+    at: Timestamp,
+) -> NewMessage {
+    NewMessage {
+        id: new_id(),
+        group_id: group.id,
+        sender_id: sender.id,
+        text: text.to_string(),
+        client_msg_id: client_msg_id.to_string(),
+        sent_at: at,
+    }
+}
+
+pub async fn users_are_unique_ignoring_case_and_found_by_id_and_name(ports: &Ports) {
+    let user = stored_user(ports, "Conf").await;
+    let by_id = ports
+        .users
+        .user_by_id(user.id)
+        .await
+        .unwrap()
+        .expect("by id");
+    assert_eq!(by_id.user, user);
+    let upper = user.username.to_uppercase();
+    let by_name = ports
+        .users
+        .user_by_username(&upper)
+        .await
+        .unwrap()
+        .expect("by name");
+    assert_eq!(by_name.user.id, user.id);
+    assert!(by_name.password_hash.starts_with("$argon2id$"));
+    let clash = UserRecord {
+        user: User {
+            id: new_id(),
+            username: upper,
+            ..user.clone()
+        },
+        password_hash: "x".to_string(),
+    };
+    assert!(matches!(
+        ports.users.insert_user(&clash).await,
+        Err(Error::Conflict(_))
+    ));
+    assert!(ports.users.user_by_id(new_id()).await.unwrap().is_none());
+    assert!(
+        ports
+            .users
+            .user_by_username("no-such-user-xyz")
+            .await
+            .unwrap()
+            .is_none()
+    );
+}
+
+pub async fn sessions_are_stored_listed_while_live_and_deleted(ports: &Ports) {
+    let user = stored_user(ports, "sess").await;
+    let now = ports.clock.now();
+    let live = Session {
+        id: new_id(),
+        user_id: user.id,
+        device: "phone".to_string(),
+        created_at: now,
+        expires_at: now.plus_millis(3_600_000),
+    };
+    let expired = Session {
+        id: new_id(),
+        expires_at: now.plus_millis(-1000),
+        device: "old".to_string(),
+        ..live.clone()
+    };
+    for (session, byte) in [(&live, 1u8), (&expired, 2u8)] {
+        ports
+            .sessions
+            .insert_session(&SessionRecord {
+                session: session.clone(),
+                secret_hash: [byte; 32],
+            })
+            .await
+            .unwrap();
+    }
+    let stored = ports
+        .sessions
+        .session_by_id(live.id)
+        .await
+        .unwrap()
+        .expect("stored");
+    assert_eq!(stored.session, live);
+    assert_eq!(stored.secret_hash, [1u8; 32]);
+    let listed = ports
+        .sessions
+        .live_sessions_of_user(user.id, now)
+        .await
+        .unwrap();
+    assert_eq!(
+        listed.iter().map(|s| s.id).collect::<Vec<_>>(),
+        vec![live.id]
+    );
+    let swept = ports.sessions.expired_sessions(now, 10_000).await.unwrap();
+    assert!(swept.iter().any(|s| s.id == expired.id));
+    assert!(!swept.iter().any(|s| s.id == live.id));
+    ports.sessions.delete_session(live.id).await.unwrap();
+    ports.sessions.delete_session(live.id).await.unwrap();
+    assert!(
+        ports
+            .sessions
+            .session_by_id(live.id)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(
+        ports
+            .sessions
+            .live_sessions_of_user(user.id, now)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+
+pub async fn groups_keep_members_roles_and_one_direct_chat_per_pair(ports: &Ports) {
+    let (a, b, c) = (
+        stored_user(ports, "ga").await,
+        stored_user(ports, "gb").await,
+        stored_user(ports, "gc").await,
+    );
+    let group = stored_group(ports, &[&a, &b]).await;
+    assert_eq!(
+        ports.groups.group_by_id(group.id).await.unwrap(),
+        Some(group.clone())
+    );
+    let members = ports.groups.members(group.id).await.unwrap();
+    assert_eq!(members.len(), 2);
+    assert_eq!(members[0].member.role, GroupRole::Owner);
+    let joined = Member {
+        user_id: c.id,
+        role: GroupRole::Member,
+        joined_at: ports.clock.now(),
+    };
+    ports.groups.insert_member(group.id, &joined).await.unwrap();
+    assert!(matches!(
+        ports.groups.insert_member(group.id, &joined).await,
+        Err(Error::Conflict(_))
+    ));
+    ports
+        .groups
+        .set_member_role(group.id, c.id, GroupRole::Owner)
+        .await
+        .unwrap();
+    let c_member = ports
+        .groups
+        .member(group.id, c.id)
+        .await
+        .unwrap()
+        .expect("member");
+    assert_eq!(c_member.member.role, GroupRole::Owner);
+    assert_eq!(c_member.read_seq, 0);
+    assert!(ports.groups.delete_member(group.id, b.id).await.unwrap());
+    assert!(!ports.groups.delete_member(group.id, b.id).await.unwrap());
+    assert!(ports.groups.member(group.id, b.id).await.unwrap().is_none());
+    let renamed = ports
+        .groups
+        .rename_group(group.id, "renamed")
+        .await
+        .unwrap();
+    assert_eq!(renamed.name.as_deref(), Some("renamed"));
+    assert!(matches!(
+        ports.groups.rename_group(new_id(), "x").await,
+        Err(Error::NotFound(_))
+    ));
+    let of_c = ports.groups.groups_of_user(c.id).await.unwrap();
+    assert_eq!(of_c.len(), 1);
+    assert_eq!(of_c[0].0.id, group.id);
+    assert!(ports.groups.groups_of_user(b.id).await.unwrap().is_empty());
+
+    let key = direct_key(a.id, c.id);
+    let direct = Group {
+        id: new_id(),
+        kind: GroupKind::Direct,
+        name: None,
+        ..group.clone()
+    };
+    let pair = [
+        Member {
+            user_id: a.id,
+            role: GroupRole::Owner,
+            joined_at: ports.clock.now(),
+        },
+        Member {
+            user_id: c.id,
+            role: GroupRole::Member,
+            joined_at: ports.clock.now(),
+        },
+    ];
+    ports
+        .groups
+        .insert_group(&direct, &pair, Some(&key))
+        .await
+        .unwrap();
+    let again = Group {
+        id: new_id(),
+        ..direct.clone()
+    };
+    assert!(matches!(
+        ports
+            .groups
+            .insert_group(&again, &pair, Some(&direct_key(c.id, a.id)))
+            .await,
+        Err(Error::Conflict(_))
+    ));
+    assert_eq!(
+        ports.groups.direct_group(&key).await.unwrap().map(|g| g.id),
+        Some(direct.id)
+    );
+    assert!(
+        ports.groups.group_by_id(again.id).await.unwrap().is_none(),
+        "the loser left nothing"
+    );
+}
+
+pub async fn sequence_numbers_are_strictly_increasing_under_concurrent_senders(ports: &Ports) {
+    let senders = [
+        stored_user(ports, "sa").await,
+        stored_user(ports, "sb").await,
+        stored_user(ports, "sc").await,
+    ];
+    let group = stored_group(ports, &senders.iter().collect::<Vec<_>>()).await;
+    let group = &group;
+    let sends = senders.iter().flat_map(|sender| {
+        (0..6).map(move |i| {
+            let message = new_message(group, sender, &format!("c{i}"), "hi", ports.clock.now());
+            async move { ports.messages.append_message(&message).await.unwrap() }
+        })
+    });
+    let appended = join_all(sends).await;
+    assert!(appended.iter().all(|a| a.created));
+    let mut seqs: Vec<i64> = appended.iter().map(|a| a.message.seq).collect();
+    seqs.sort();
+    assert_eq!(seqs, (1..=18).collect::<Vec<_>>(), "no gap, no duplicate");
+    let stored = ports.groups.group_by_id(group.id).await.unwrap().unwrap();
+    assert_eq!(stored.last_seq, 18);
+}
+
+pub async fn a_repeated_client_msg_id_returns_the_original(ports: &Ports) {
+    let (a, b) = (
+        stored_user(ports, "ia").await,
+        stored_user(ports, "ib").await,
+    );
+    let group = stored_group(ports, &[&a, &b]).await;
+    let tries = (0..5).map(|n| {
+        let message = new_message(
+            &group,
+            &a,
+            "retry-me",
+            &format!("try {n}"),
+            ports.clock.now(),
+        );
+        async move { ports.messages.append_message(&message).await.unwrap() }
+    });
+    let outcomes = join_all(tries).await;
+    assert_eq!(outcomes.iter().filter(|o| o.created).count(), 1);
+    let ids: HashSet<Id> = outcomes.iter().map(|o| o.message.id).collect();
+    assert_eq!(ids.len(), 1);
+    let other_sender = ports
+        .messages
+        .append_message(&new_message(
+            &group,
+            &b,
+            "retry-me",
+            "mine",
+            ports.clock.now(),
+        ))
+        .await
+        .unwrap();
+    assert!(other_sender.created);
+    assert_eq!(other_sender.message.seq, 2);
+    let missing_group = Group {
+        id: new_id(),
+        ..group.clone()
+    };
+    let orphan = new_message(&missing_group, &a, "x", "x", ports.clock.now());
+    assert!(matches!(
+        ports.messages.append_message(&orphan).await,
+        Err(Error::NotFound(_))
+    ));
+}
+
+pub async fn history_pages_in_ascending_seq_both_ways(ports: &Ports) {
+    let (a, b) = (
+        stored_user(ports, "ha").await,
+        stored_user(ports, "hb").await,
+    );
+    let group = stored_group(ports, &[&a, &b]).await;
+    for i in 1..=7 {
+        let sender = if i % 2 == 0 { &b } else { &a };
+        ports
+            .messages
+            .append_message(&new_message(
+                &group,
+                sender,
+                &format!("h{i}"),
+                &format!("n{i}"),
+                ports.clock.now(),
+            ))
+            .await
+            .unwrap();
+    }
+    let page = |after, before, limit| async move {
+        let query = HistoryQuery::new(after, before, Some(limit)).unwrap();
+        let page = ports.messages.history(group.id, query).await.unwrap();
+        (
+            page.messages.iter().map(|m| m.seq).collect::<Vec<_>>(),
+            page.has_more,
+        )
+    };
+    assert_eq!(page(None, None, 3).await, (vec![5, 6, 7], true));
+    assert_eq!(page(None, Some(5), 3).await, (vec![2, 3, 4], true));
+    assert_eq!(page(None, Some(2), 3).await, (vec![1], false));
+    assert_eq!(page(Some(0), None, 3).await, (vec![1, 2, 3], true));
+    assert_eq!(page(Some(5), None, 3).await, (vec![6, 7], false));
+    assert_eq!(page(Some(2), Some(5), 10).await, (vec![3, 4], false));
+    let full = ports
+        .messages
+        .history(group.id, HistoryQuery::new(Some(0), None, None).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(full.messages[3].text, "n4");
+    assert_eq!(full.messages[3].sender_id, b.id);
+    // Unread: messages above the mark sent by others.
+    assert_eq!(
+        ports
+            .messages
+            .unread_count(group.id, a.id, 0)
+            .await
+            .unwrap(),
+        3
+    );
+    assert_eq!(
+        ports
+            .messages
+            .unread_count(group.id, b.id, 0)
+            .await
+            .unwrap(),
+        4
+    );
+    assert_eq!(
+        ports
+            .messages
+            .unread_count(group.id, a.id, 4)
+            .await
+            .unwrap(),
+        2
+    );
+    assert_eq!(
+        ports
+            .groups
+            .advance_read_seq(group.id, a.id, 4)
+            .await
+            .unwrap(),
+        4
+    );
+    assert_eq!(
+        ports
+            .groups
+            .advance_read_seq(group.id, a.id, 2)
+            .await
+            .unwrap(),
+        4
+    );
+    assert!(matches!(
+        ports.groups.advance_read_seq(new_id(), a.id, 1).await,
+        Err(Error::NotFound(_))
+    ));
+}
+
+pub async fn an_inbox_delivers_wakes_a_waiting_receive_and_forgets_what_is_acknowledged(
+    ports: &Ports,
+) {
+    let session = new_id();
+    ports.inbox.create_inbox(session).await.unwrap();
+    ports.inbox.create_inbox(session).await.unwrap();
+    assert!(
+        ports
+            .inbox
+            .receive(session, Duration::ZERO)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let inbox = ports.inbox.clone();
+    let waiting = tokio::spawn(async move {
+        let started = Instant::now();
+        let got = inbox
+            .receive(session, Duration::from_secs(10))
+            .await
+            .unwrap();
+        (got, started.elapsed())
+    });
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    ports.inbox.deliver(session, r#"{"n":1}"#).await.unwrap();
+    let (got, waited) = waiting.await.unwrap();
+    assert_eq!(got.len(), 1);
+    assert_eq!(got[0].body, r#"{"n":1}"#);
+    assert!(
+        waited < Duration::from_secs(5),
+        "the receive returned on delivery, not at its end: {waited:?}"
+    );
+    ports
+        .inbox
+        .acknowledge(session, &[got[0].receipt.clone()])
+        .await
+        .unwrap();
+    for n in 2..=13 {
+        ports
+            .inbox
+            .deliver(session, &format!(r#"{{"n":{n}}}"#))
+            .await
+            .unwrap();
+    }
+    let mut seen = Vec::new();
+    for _ in 0..10 {
+        let batch = ports
+            .inbox
+            .receive(session, Duration::from_secs(1))
+            .await
+            .unwrap();
+        if batch.is_empty() {
+            break;
+        }
+        let receipts: Vec<String> = batch.iter().map(|d| d.receipt.clone()).collect();
+        seen.extend(batch.into_iter().map(|d| d.body));
+        ports.inbox.acknowledge(session, &receipts).await.unwrap();
+        // A receipt used twice is harmless.
+        ports.inbox.acknowledge(session, &receipts).await.unwrap();
+    }
+    let mut numbers: Vec<i64> = seen
+        .iter()
+        .map(|b| {
+            serde_json::from_str::<serde_json::Value>(b).unwrap()["n"]
+                .as_i64()
+                .unwrap()
+        })
+        .collect();
+    numbers.sort();
+    assert_eq!(numbers, (2..=13).collect::<Vec<_>>());
+    ports.inbox.delete_inbox(session).await.unwrap();
+    ports.inbox.delete_inbox(session).await.unwrap();
+}
+
+pub async fn an_unacknowledged_delivery_comes_back_after_the_visibility_period(
+    ports: &Ports,
+    visibility: Duration,
+) {
+    let session = new_id();
+    ports.inbox.create_inbox(session).await.unwrap();
+    ports
+        .inbox
+        .deliver(session, r#"{"again":true}"#)
+        .await
+        .unwrap();
+    let first = ports
+        .inbox
+        .receive(session, Duration::from_secs(5))
+        .await
+        .unwrap();
+    assert_eq!(first.len(), 1);
+    assert!(
+        ports
+            .inbox
+            .receive(session, Duration::ZERO)
+            .await
+            .unwrap()
+            .is_empty(),
+        "hidden while in flight"
+    );
+    let again = ports
+        .inbox
+        .receive(session, visibility + Duration::from_secs(5))
+        .await
+        .unwrap();
+    assert_eq!(again.len(), 1, "back after the visibility period");
+    assert_eq!(again[0].body, first[0].body);
+    ports
+        .inbox
+        .acknowledge(session, &[again[0].receipt.clone()])
+        .await
+        .unwrap();
+    assert!(
+        ports
+            .inbox
+            .receive(session, visibility + Duration::from_secs(1))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    ports.inbox.delete_inbox(session).await.unwrap();
+}
+
+pub async fn a_deleted_or_missing_inbox_is_not_found(ports: &Ports) {
+    let session = new_id();
+    assert!(matches!(
+        ports.inbox.deliver(session, "{}").await,
+        Err(Error::NotFound(_))
+    ));
+    assert!(matches!(
+        ports.inbox.receive(session, Duration::ZERO).await,
+        Err(Error::NotFound(_))
+    ));
+    ports.inbox.create_inbox(session).await.unwrap();
+    ports.inbox.deliver(session, "{}").await.unwrap();
+    ports.inbox.delete_inbox(session).await.unwrap();
+    assert!(matches!(
+        ports.inbox.deliver(session, "{}").await,
+        Err(Error::NotFound(_))
+    ));
+}

@@ -232,7 +232,12 @@ pub fn error_code(body: &Value) -> &str {
 }
 
 /// One poll: the events and the ack token.
-pub async fn poll(server: &Server, token: &str, wait: f64, ack: Option<&str>) -> (Vec<Value>, Option<String>) {
+pub async fn poll(
+    server: &Server,
+    token: &str,
+    wait: f64,
+    ack: Option<&str>,
+) -> (Vec<Value>, Option<String>) {
     let mut body = json!({ "wait": wait });
     if let Some(ack) = ack {
         body["ack"] = json!(ack);
@@ -241,7 +246,11 @@ pub async fn poll(server: &Server, token: &str, wait: f64, ack: Option<&str>) ->
     assert_eq!(status, StatusCode::OK, "{answer}");
     let events = answer["events"].as_array().expect("events").clone();
     let ack = answer["ack"].as_str().map(str::to_string);
-    assert_eq!(events.is_empty(), ack.is_none(), "ack is null exactly when there are no events");
+    assert_eq!(
+        events.is_empty(),
+        ack.is_none(),
+        "ack is null exactly when there are no events"
+    );
     (events, ack)
 }
 
@@ -273,7 +282,13 @@ pub async fn create_group(server: &Server, owner_token: &str, member_ids: &[&str
     body["group"]["id"].as_str().expect("group id").to_string()
 }
 
-pub async fn send(server: &Server, token: &str, group_id: &str, text: &str, client_msg_id: &str) -> (StatusCode, Value) {
+pub async fn send(
+    server: &Server,
+    token: &str,
+    group_id: &str,
+    text: &str,
+    client_msg_id: &str,
+) -> (StatusCode, Value) {
     server
         .post(
             &format!("/groups/{group_id}/messages"),
