@@ -423,7 +423,7 @@ pub async fn history_pages_in_ascending_seq_both_ways(ports: &Ports) {
             .unread_count(group.id, a.id, 4)
             .await
             .unwrap(),
-        2
+        1
     );
     assert_eq!(
         ports
