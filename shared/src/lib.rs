@@ -5,6 +5,7 @@ pub mod config;
 pub mod conformance;
 pub mod domain;
 pub mod embedded;
+pub mod fixture;
 pub mod http;
 pub mod ports;
 pub mod service;
