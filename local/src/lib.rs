@@ -17,11 +17,13 @@ use chat_core::{Error, Result};
 use clap::{Parser, Subcommand};
 
 /// Every function's routes, tried in turn.
-pub const ROUTES: [&dyn Routes; 4] = [
+pub const ROUTES: [&dyn Routes; 6] = [
     &login::Login,
     &group_manage::GroupManage,
     &send_message::SendMessage,
     &poll::Poll,
+    &timer::Timer,
+    &charge::Charge,
 ];
 
 #[derive(Debug, Parser)]

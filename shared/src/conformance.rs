@@ -588,3 +588,291 @@ pub async fn a_deleted_or_missing_inbox_is_not_found(ports: &Ports) {
         Err(Error::NotFound(_))
     ));
 }
+
+fn credit_request(
+    user: Id,
+    amount: i64,
+    key: &str,
+    at: Timestamp,
+) -> crate::domain::money::CreditRequest {
+    use crate::domain::money::{CreditRequest, EntryKind, Idempotency, LedgerEntry};
+    CreditRequest {
+        entry: LedgerEntry {
+            id: new_id(),
+            user_id: user,
+            amount,
+            currency: "EUR".to_string(),
+            kind: EntryKind::Credit,
+            charge_id: None,
+            created_at: at,
+        },
+        idempotency: Idempotency {
+            scope: "credit:conformance".to_string(),
+            key: key.to_string(),
+            fingerprint: format!("{user}|{amount}"),
+        },
+    }
+}
+
+fn charge_request(
+    payer: Id,
+    payee: Id,
+    amount: i64,
+    key: &str,
+    source: Option<&str>,
+    at: Timestamp,
+) -> crate::domain::money::ChargeRequest {
+    use crate::domain::money::{Charge, ChargeRequest, Idempotency};
+    ChargeRequest {
+        charge: Charge {
+            id: new_id(),
+            payer_id: payer,
+            payee_id: payee,
+            amount,
+            currency: "EUR".to_string(),
+            group_id: None,
+            description: Some("conformance".to_string()),
+            created_at: at,
+        },
+        idempotency: Idempotency {
+            scope: format!("charge:{payee}"),
+            key: key.to_string(),
+            fingerprint: format!("{payer}|{amount}"),
+        },
+        source: source.map(str::to_string),
+    }
+}
+
+async fn balance(ports: &Ports, user: Id, currency: &str) -> i64 {
+    ports
+        .ledger
+        .balances(user)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|b| b.currency == currency)
+        .map_or(0, |b| b.amount)
+}
+
+async fn ledger_sum(ports: &Ports, user: Id) -> i64 {
+    ports
+        .ledger
+        .entries(user)
+        .await
+        .unwrap()
+        .iter()
+        .map(|e| e.amount)
+        .sum()
+}
+
+pub async fn credits_are_idempotent_and_refuse_a_reused_key_with_other_parameters(ports: &Ports) {
+    let user = new_id();
+    let now = ports.clock.now();
+    let (entry, created) = ports
+        .ledger
+        .credit(&credit_request(user, 100, "top-up-1", now))
+        .await
+        .unwrap();
+    assert!(created);
+    let (again, created) = ports
+        .ledger
+        .credit(&credit_request(user, 100, "top-up-1", now))
+        .await
+        .unwrap();
+    assert!(!created);
+    assert_eq!(again.id, entry.id);
+    assert!(matches!(
+        ports
+            .ledger
+            .credit(&credit_request(user, 200, "top-up-1", now))
+            .await,
+        Err(Error::Conflict(_))
+    ));
+    assert_eq!(balance(ports, user, "EUR").await, 100);
+    assert_eq!(ledger_sum(ports, user).await, 100);
+}
+
+pub async fn concurrent_charges_never_overdraw_and_the_ledger_adds_up(
+    ports: &Ports,
+    concurrent: usize,
+) {
+    let (payer, payee) = (new_id(), new_id());
+    let now = ports.clock.now();
+    let funds = 10 * (concurrent as i64) / 5;
+    ports
+        .ledger
+        .credit(&credit_request(payer, funds, &format!("fund-{payer}"), now))
+        .await
+        .unwrap();
+    let charges = (0..concurrent).map(|n| {
+        let request = charge_request(payer, payee, 10, &format!("c-{n}"), None, now);
+        async move { ports.ledger.charge(&request).await }
+    });
+    let outcomes = join_all(charges).await;
+    let succeeded = outcomes
+        .iter()
+        .filter(|o| matches!(o, Ok((_, true))))
+        .count();
+    let refused = outcomes
+        .iter()
+        .filter(|o| matches!(o, Err(Error::InsufficientFunds(_))))
+        .count();
+    assert_eq!(
+        (succeeded, refused),
+        (concurrent / 5, concurrent - concurrent / 5),
+        "{outcomes:?}"
+    );
+    assert_eq!(balance(ports, payer, "EUR").await, 0);
+    assert_eq!(ledger_sum(ports, payer).await, 0);
+    assert_eq!(balance(ports, payee, "EUR").await, funds);
+    assert_eq!(ledger_sum(ports, payee).await, funds);
+    let charged = ports.ledger.charges_of_user(payer).await.unwrap();
+    assert_eq!(charged.len(), concurrent / 5);
+    assert!(
+        charged
+            .windows(2)
+            .all(|w| w[0].created_at >= w[1].created_at),
+        "newest first"
+    );
+}
+
+pub async fn retried_charges_with_one_key_charge_once(ports: &Ports, concurrent: usize) {
+    let (payer, payee) = (new_id(), new_id());
+    let now = ports.clock.now();
+    ports
+        .ledger
+        .credit(&credit_request(payer, 100, &format!("fund-{payer}"), now))
+        .await
+        .unwrap();
+    let retries = (0..concurrent).map(|_| {
+        let request = charge_request(payer, payee, 30, "one-key", None, now);
+        async move { ports.ledger.charge(&request).await.unwrap() }
+    });
+    let outcomes = join_all(retries).await;
+    assert_eq!(outcomes.iter().filter(|(_, created)| *created).count(), 1);
+    let ids: HashSet<Id> = outcomes.iter().map(|(c, _)| c.id).collect();
+    assert_eq!(ids.len(), 1);
+    assert_eq!(balance(ports, payer, "EUR").await, 70);
+    assert!(matches!(
+        ports
+            .ledger
+            .charge(&charge_request(payer, payee, 40, "one-key", None, now))
+            .await,
+        Err(Error::Conflict(_))
+    ));
+    assert!(matches!(
+        ports
+            .ledger
+            .charge(&charge_request(payer, payee, 71, "too-much", None, now))
+            .await,
+        Err(Error::InsufficientFunds(_))
+    ));
+    // A refused charge leaves nothing behind: its key is still free.
+    let (_, created) = ports
+        .ledger
+        .charge(&charge_request(payer, payee, 70, "too-much-2", None, now))
+        .await
+        .unwrap();
+    assert!(created);
+    assert_eq!(balance(ports, payer, "EUR").await, 0);
+    assert_eq!(ledger_sum(ports, payer).await, 0);
+    assert_eq!(ledger_sum(ports, payee).await, 100);
+}
+
+pub async fn a_charge_source_is_charged_once(ports: &Ports) {
+    let (payer, payee) = (new_id(), new_id());
+    let now = ports.clock.now();
+    ports
+        .ledger
+        .credit(&credit_request(payer, 500, &format!("fund-{payer}"), now))
+        .await
+        .unwrap();
+    let source = format!("timer:{}", new_id());
+    ports
+        .ledger
+        .charge(&charge_request(
+            payer,
+            payee,
+            150,
+            "run-1",
+            Some(&source),
+            now,
+        ))
+        .await
+        .unwrap();
+    assert!(matches!(
+        ports
+            .ledger
+            .charge(&charge_request(
+                payer,
+                payee,
+                150,
+                "run-1-again",
+                Some(&source),
+                now
+            ))
+            .await,
+        Err(Error::Conflict(_))
+    ));
+    let (_, created) = ports
+        .ledger
+        .charge(&charge_request(
+            payer,
+            payee,
+            150,
+            "run-1",
+            Some(&source),
+            now,
+        ))
+        .await
+        .unwrap();
+    assert!(!created, "the original key still returns the original");
+    assert_eq!(balance(ports, payer, "EUR").await, 350);
+}
+
+pub async fn timer_writes_only_succeed_over_the_version_they_read(ports: &Ports) {
+    use crate::domain::timer::{Timer, Transition};
+    let group_id = new_id();
+    let now = ports.clock.now();
+    assert!(ports.timers.timer(group_id).await.unwrap().is_none());
+    let idle = Timer::idle(group_id, now);
+    let rate = Some(crate::domain::money::Rate {
+        amount_per_minute: 50,
+        currency: "EUR".to_string(),
+    });
+    let started = idle.apply(Transition::Start, now, rate, new_id()).unwrap();
+    ports.timers.save_timer(&started).await.unwrap();
+    assert_eq!(
+        ports.timers.timer(group_id).await.unwrap(),
+        Some(started.clone())
+    );
+    assert!(
+        matches!(
+            ports.timers.save_timer(&started).await,
+            Err(Error::Conflict(_))
+        ),
+        "same version twice"
+    );
+    let pauses = (0..4).map(|_| {
+        let paused = started
+            .apply(Transition::Pause, now.plus_millis(1000), None, new_id())
+            .unwrap();
+        async move { ports.timers.save_timer(&paused).await }
+    });
+    let outcomes = join_all(pauses).await;
+    assert_eq!(
+        outcomes.iter().filter(|o| o.is_ok()).count(),
+        1,
+        "{outcomes:?}"
+    );
+    assert!(
+        outcomes
+            .iter()
+            .filter(|o| o.is_err())
+            .all(|o| matches!(o, Err(Error::Conflict(_))))
+    );
+    let stored = ports.timers.timer(group_id).await.unwrap().unwrap();
+    assert_eq!(stored.version, 2);
+    assert_eq!(stored.accumulated_ms, 1000);
+    assert_eq!(stored.rate.as_ref().map(|r| r.amount_per_minute), Some(50));
+}

@@ -8,7 +8,9 @@ use async_trait::async_trait;
 
 use crate::domain::group::{Group, GroupRole, Member, MemberRecord};
 use crate::domain::message::{Appended, HistoryPage, HistoryQuery, NewMessage};
+use crate::domain::money::{Balance, Charge, ChargeRequest, CreditRequest, LedgerEntry};
 use crate::domain::session::{Session, SessionRecord};
+use crate::domain::timer::Timer;
 use crate::domain::user::UserRecord;
 use crate::domain::{Id, Result, Timestamp};
 
@@ -25,6 +27,31 @@ impl Clock for SystemClock {
             .duration_since(std::time::UNIX_EPOCH)
             .unwrap_or_default();
         Timestamp::from_millis(i64::try_from(since_epoch.as_millis()).unwrap_or(i64::MAX))
+    }
+}
+
+/// A clock that moves only when told to: for tests of anything measured in time.
+pub struct ManualClock {
+    millis: std::sync::atomic::AtomicI64,
+}
+
+impl ManualClock {
+    pub fn new(start: Timestamp) -> ManualClock {
+        ManualClock {
+            millis: std::sync::atomic::AtomicI64::new(start.as_millis()),
+        }
+    }
+
+    pub fn advance(&self, by: Duration) {
+        let by = i64::try_from(by.as_millis()).unwrap_or(i64::MAX);
+        self.millis
+            .fetch_add(by, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+impl Clock for ManualClock {
+    fn now(&self) -> Timestamp {
+        Timestamp::from_millis(self.millis.load(std::sync::atomic::Ordering::SeqCst))
     }
 }
 
@@ -110,6 +137,31 @@ pub trait Inbox: Send + Sync {
     async fn acknowledge(&self, session_id: Id, receipts: &[String]) -> Result<()>;
 }
 
+#[async_trait]
+pub trait TimerStore: Send + Sync {
+    async fn timer(&self, group_id: Id) -> Result<Option<Timer>>;
+    /// Writes the timer only over the version it was derived from (`timer.version - 1`, or
+    /// none stored when that is 0): `Conflict` when another transition got there first.
+    async fn save_timer(&self, timer: &Timer) -> Result<()>;
+}
+
+/// Wallets and their ledger. Every change is one atomic step.
+#[async_trait]
+pub trait Ledger: Send + Sync {
+    /// Adds money to a wallet. Returns the entry and whether it is new: a repeated
+    /// idempotency key returns the original entry, or `Conflict` if its parameters differ.
+    async fn credit(&self, request: &CreditRequest) -> Result<(LedgerEntry, bool)>;
+    /// Debits the payer and credits the payee at once, with a ledger entry for each.
+    /// `InsufficientFunds` when the payer's balance would go below zero (nothing changes);
+    /// a repeated idempotency key returns the original charge, or `Conflict` if its
+    /// parameters differ; `Conflict` when the request's `source` was charged already.
+    async fn charge(&self, request: &ChargeRequest) -> Result<(Charge, bool)>;
+    async fn balances(&self, user_id: Id) -> Result<Vec<Balance>>;
+    async fn entries(&self, user_id: Id) -> Result<Vec<LedgerEntry>>;
+    /// Charges where the user is payer or payee, newest first.
+    async fn charges_of_user(&self, user_id: Id) -> Result<Vec<Charge>>;
+}
+
 /// One adapter set: everything the services run on.
 #[derive(Clone)]
 pub struct Ports {
@@ -118,5 +170,7 @@ pub struct Ports {
     pub groups: Arc<dyn GroupStore>,
     pub messages: Arc<dyn MessageStore>,
     pub inbox: Arc<dyn Inbox>,
+    pub timers: Arc<dyn TimerStore>,
+    pub ledger: Arc<dyn Ledger>,
     pub clock: Arc<dyn Clock>,
 }

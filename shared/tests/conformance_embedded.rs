@@ -41,7 +41,22 @@ conformance_tests!(
     history_pages_in_ascending_seq_both_ways,
     an_inbox_delivers_wakes_a_waiting_receive_and_forgets_what_is_acknowledged,
     a_deleted_or_missing_inbox_is_not_found,
+    credits_are_idempotent_and_refuse_a_reused_key_with_other_parameters,
+    a_charge_source_is_charged_once,
+    timer_writes_only_succeed_over_the_version_they_read,
 );
+
+#[tokio::test]
+async fn concurrent_charges_never_overdraw_and_the_ledger_adds_up() {
+    let (_dir, ports) = embedded();
+    conformance::concurrent_charges_never_overdraw_and_the_ledger_adds_up(&ports, 50).await;
+}
+
+#[tokio::test]
+async fn retried_charges_with_one_key_charge_once() {
+    let (_dir, ports) = embedded();
+    conformance::retried_charges_with_one_key_charge_once(&ports, 20).await;
+}
 
 #[tokio::test]
 async fn an_unacknowledged_delivery_comes_back_after_the_visibility_period() {

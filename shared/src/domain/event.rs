@@ -2,6 +2,8 @@ use serde::{Deserialize, Serialize};
 
 use super::group::Group;
 use super::message::Message;
+use super::money::Charge;
+use super::timer::TimerView;
 use super::{Id, Timestamp};
 
 /// Everything that changes a group reaches its members' inboxes as an event.
@@ -9,7 +11,8 @@ use super::{Id, Timestamp};
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Event {
     pub id: Id,
-    pub group_id: Id,
+    /// The group the event belongs to; null for a charge made outside any group.
+    pub group_id: Option<Id>,
     pub at: Timestamp,
     #[serde(flatten)]
     pub kind: EventKind,
@@ -23,10 +26,12 @@ pub enum EventKind {
     MemberAdded { user_id: Id, by: Id },
     MemberRemoved { user_id: Id, by: Id },
     GroupUpdated { group: Group },
+    Timer { timer: TimerView },
+    Charge { charge: Charge },
 }
 
 impl Event {
-    pub fn new(group_id: Id, at: Timestamp, kind: EventKind) -> Event {
+    pub fn new(group_id: Option<Id>, at: Timestamp, kind: EventKind) -> Event {
         Event {
             id: super::new_id(),
             group_id,
@@ -40,7 +45,7 @@ impl Event {
     pub fn message(message: Message) -> Event {
         Event {
             id: message.id,
-            group_id: message.group_id,
+            group_id: Some(message.group_id),
             at: message.sent_at,
             kind: EventKind::Message { message },
         }

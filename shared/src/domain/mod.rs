@@ -4,9 +4,11 @@ pub mod error;
 pub mod event;
 pub mod group;
 pub mod message;
+pub mod money;
 pub mod policy;
 pub mod session;
 pub mod time;
+pub mod timer;
 pub mod user;
 
 pub use error::{Error, Result};

@@ -3,6 +3,7 @@
 //! Used by chat-local; everything survives a restart.
 
 mod inbox;
+mod money;
 mod schema;
 mod stores;
 
@@ -53,6 +54,8 @@ impl EmbeddedStore {
             groups: self.clone(),
             messages: self.clone(),
             inbox: self.clone(),
+            timers: self.clone(),
+            ledger: self.clone(),
             clock: self.clock.clone(),
         }
     }

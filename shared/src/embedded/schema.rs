@@ -70,6 +70,55 @@ pub(super) fn prepare(conn: &Connection) -> rusqlite::Result<()> {
         );
         CREATE INDEX IF NOT EXISTS inbox_entries_by_session
             ON inbox_entries (session_id, visible_at);
+        CREATE TABLE IF NOT EXISTS timers (
+            group_id BLOB PRIMARY KEY,
+            state TEXT NOT NULL,
+            accumulated_ms INTEGER NOT NULL,
+            running_since INTEGER,
+            started_at INTEGER,
+            updated_at INTEGER NOT NULL,
+            rate_amount INTEGER,
+            rate_currency TEXT,
+            version INTEGER NOT NULL,
+            run_id BLOB
+        );
+        CREATE TABLE IF NOT EXISTS wallets (
+            user_id BLOB NOT NULL,
+            currency TEXT NOT NULL,
+            balance INTEGER NOT NULL CHECK (balance >= 0),
+            PRIMARY KEY (user_id, currency)
+        ) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS ledger_entries (
+            id BLOB PRIMARY KEY,
+            user_id BLOB NOT NULL,
+            amount INTEGER NOT NULL,
+            currency TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            charge_id BLOB,
+            created_at INTEGER NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS ledger_entries_by_user ON ledger_entries (user_id, created_at);
+        CREATE TABLE IF NOT EXISTS charges (
+            id BLOB PRIMARY KEY,
+            payer_id BLOB NOT NULL,
+            payee_id BLOB NOT NULL,
+            amount INTEGER NOT NULL,
+            currency TEXT NOT NULL,
+            group_id BLOB,
+            description TEXT,
+            created_at INTEGER NOT NULL,
+            source TEXT UNIQUE
+        );
+        CREATE INDEX IF NOT EXISTS charges_by_payer ON charges (payer_id, created_at);
+        CREATE INDEX IF NOT EXISTS charges_by_payee ON charges (payee_id, created_at);
+        CREATE TABLE IF NOT EXISTS idempotency (
+            scope TEXT NOT NULL,
+            key TEXT NOT NULL,
+            fingerprint TEXT NOT NULL,
+            result_id BLOB NOT NULL,
+            created_at INTEGER NOT NULL,
+            PRIMARY KEY (scope, key)
+        ) WITHOUT ROWID;
         ",
     )
 }

@@ -52,7 +52,7 @@ impl Services {
     }
 
     /// Like [`Self::membership`], but an admin sees every group (to moderate it).
-    async fn managed_group(
+    pub(super) async fn managed_group(
         &self,
         caller: &Caller,
         group_id: Id,
@@ -71,7 +71,7 @@ impl Services {
         Ok((group, Some(member)))
     }
 
-    async fn member_ids(&self, group_id: Id) -> Result<Vec<Id>> {
+    pub(super) async fn member_ids(&self, group_id: Id) -> Result<Vec<Id>> {
         Ok(self
             .ports
             .groups
@@ -177,7 +177,7 @@ impl Services {
         let everyone: Vec<Id> = members.iter().map(|m| m.user_id).collect();
         for id in &others {
             let event = Event::new(
-                group.id,
+                Some(group.id),
                 now,
                 EventKind::MemberAdded {
                     user_id: *id,
@@ -252,7 +252,7 @@ impl Services {
         let name = validate_group_name(name)?;
         let group = self.ports.groups.rename_group(group_id, &name).await?;
         let event = Event::new(
-            group_id,
+            Some(group_id),
             self.ports.clock.now(),
             EventKind::GroupUpdated {
                 group: group.clone(),
@@ -299,7 +299,7 @@ impl Services {
         };
         self.ports.groups.insert_member(group_id, &added).await?;
         let event = Event::new(
-            group_id,
+            Some(group_id),
             now,
             EventKind::MemberAdded {
                 user_id: added.user_id,
@@ -351,7 +351,7 @@ impl Services {
             }
         }
         let event = Event::new(
-            group_id,
+            Some(group_id),
             self.ports.clock.now(),
             EventKind::MemberRemoved {
                 user_id,

@@ -5,14 +5,18 @@ mod auth;
 mod fanout;
 mod groups;
 mod messages;
+mod money;
 mod poll;
+mod timer;
 
 use std::time::Duration;
 
 pub use accounts::{LoginInput, LoginOutput, SignUpInput};
 pub use auth::Caller;
 pub use groups::{AddMemberInput, CreateGroupInput};
+pub use money::{ChargeInput, CreditInput};
 pub use poll::{PollInput, PollOutput};
+pub use timer::StartTimerInput;
 
 use crate::ports::Ports;
 

@@ -1,0 +1,10 @@
+//! The charge Lambda: wiring only; the routes live in lib.rs.
+
+use std::sync::Arc;
+
+#[tokio::main]
+async fn main() -> Result<(), lambda_http::Error> {
+    lambda_http::tracing::init_default_subscriber();
+    let services = chat_core::config::embedded_services_from_env()?;
+    chat_core::http::lambda::run(&charge::Charge, Arc::new(services)).await
+}

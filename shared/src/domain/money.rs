@@ -1,0 +1,172 @@
+//! Money: integer amounts in minor units with an ISO 4217 currency, wallets and a ledger.
+
+use serde::{Deserialize, Serialize};
+
+use super::{Error, Id, Result, Timestamp};
+
+/// No single amount may exceed this (a billion in major units): keeps sums far from overflow.
+pub const MAX_AMOUNT: i64 = 100_000_000_000;
+
+/// Three upper-case letters, as ISO 4217 codes are.
+pub fn validate_currency(currency: &str) -> Result<()> {
+    if currency.len() != 3 || !currency.bytes().all(|b| b.is_ascii_uppercase()) {
+        return Err(Error::Invalid(
+            "currency must be an ISO 4217 code such as EUR".to_string(),
+        ));
+    }
+    Ok(())
+}
+
+pub fn validate_amount(amount: i64) -> Result<()> {
+    if !(1..=MAX_AMOUNT).contains(&amount) {
+        return Err(Error::Invalid(format!("amount must be 1 to {MAX_AMOUNT}")));
+    }
+    Ok(())
+}
+
+pub fn validate_idempotency_key(key: &str) -> Result<()> {
+    if key.is_empty() || key.chars().count() > 128 {
+        return Err(Error::Invalid(
+            "idempotency_key must be 1 to 128 characters".to_string(),
+        ));
+    }
+    Ok(())
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Rate {
+    pub amount_per_minute: i64,
+    pub currency: String,
+}
+
+impl Rate {
+    pub fn validate(&self) -> Result<()> {
+        validate_amount(self.amount_per_minute)
+            .map_err(|_| Error::Invalid(format!("amount_per_minute must be 1 to {MAX_AMOUNT}")))?;
+        validate_currency(&self.currency)
+    }
+}
+
+/// Whole minutes, rounded up, times the rate.
+pub fn charge_for_minutes(elapsed_ms: i64, rate: &Rate) -> Result<i64> {
+    let minutes = (elapsed_ms.max(0) as u64).div_ceil(60_000) as i64;
+    minutes
+        .checked_mul(rate.amount_per_minute)
+        .filter(|amount| *amount <= MAX_AMOUNT)
+        .ok_or_else(|| Error::Conflict("the amount due is too large to charge".to_string()))
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Balance {
+    pub currency: String,
+    pub amount: i64,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EntryKind {
+    /// A top-up by an admin.
+    Credit,
+    /// The payer's side of a charge (negative).
+    ChargeDebit,
+    /// The payee's side of a charge (positive).
+    ChargeCredit,
+}
+
+impl EntryKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EntryKind::Credit => "credit",
+            EntryKind::ChargeDebit => "charge_debit",
+            EntryKind::ChargeCredit => "charge_credit",
+        }
+    }
+
+    pub fn parse(text: &str) -> Result<EntryKind> {
+        match text {
+            "credit" => Ok(EntryKind::Credit),
+            "charge_debit" => Ok(EntryKind::ChargeDebit),
+            "charge_credit" => Ok(EntryKind::ChargeCredit),
+            _ => Err(Error::internal(format!("unknown ledger entry kind {text}"))),
+        }
+    }
+}
+
+/// One movement of money in one wallet. A wallet's balance is the sum of its entries.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LedgerEntry {
+    pub id: Id,
+    pub user_id: Id,
+    /// Signed: negative for a debit.
+    pub amount: i64,
+    pub currency: String,
+    pub kind: EntryKind,
+    /// The charge this entry belongs to; none for a credit.
+    pub charge_id: Option<Id>,
+    pub created_at: Timestamp,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Charge {
+    pub id: Id,
+    pub payer_id: Id,
+    pub payee_id: Id,
+    pub amount: i64,
+    pub currency: String,
+    pub group_id: Option<Id>,
+    pub description: Option<String>,
+    pub created_at: Timestamp,
+}
+
+/// An idempotent request: who made it, under which key, and a fingerprint of its parameters
+/// (the same key with another fingerprint is refused).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Idempotency {
+    pub scope: String,
+    pub key: String,
+    pub fingerprint: String,
+}
+
+/// A charge to make: what it is, its idempotency, and for a timer charge the run it bills
+/// (each run is billed once).
+#[derive(Clone, Debug)]
+pub struct ChargeRequest {
+    pub charge: Charge,
+    pub idempotency: Idempotency,
+    pub source: Option<String>,
+}
+
+#[derive(Clone, Debug)]
+pub struct CreditRequest {
+    pub entry: LedgerEntry,
+    pub idempotency: Idempotency,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn minutes_round_up() {
+        let rate = Rate {
+            amount_per_minute: 50,
+            currency: "EUR".to_string(),
+        };
+        assert_eq!(charge_for_minutes(121_000, &rate).unwrap(), 150);
+        assert_eq!(charge_for_minutes(120_000, &rate).unwrap(), 100);
+        assert_eq!(charge_for_minutes(1, &rate).unwrap(), 50);
+        assert_eq!(charge_for_minutes(0, &rate).unwrap(), 0);
+    }
+
+    #[test]
+    fn currency_and_amount_rules() {
+        assert!(validate_currency("EUR").is_ok());
+        for bad in ["eur", "EURO", "E1R", ""] {
+            assert!(validate_currency(bad).is_err(), "{bad}");
+        }
+        assert!(validate_amount(0).is_err());
+        assert!(validate_amount(-5).is_err());
+        assert!(validate_amount(MAX_AMOUNT + 1).is_err());
+        assert!(validate_amount(1).is_ok());
+    }
+}

@@ -1,0 +1,317 @@
+use async_trait::async_trait;
+use rusqlite::{OptionalExtension, Row, Transaction, params};
+
+use crate::domain::money::Rate;
+use crate::domain::money::{
+    Balance, Charge, ChargeRequest, CreditRequest, EntryKind, Idempotency, LedgerEntry,
+};
+use crate::domain::timer::{Timer, TimerState};
+use crate::domain::{Error, Id, Result, Timestamp, new_id};
+use crate::ports::{Ledger, TimerStore};
+
+use super::{EmbeddedStore, text_enum};
+
+const TIMER_COLUMNS: &str = "group_id, state, accumulated_ms, running_since, started_at, updated_at, rate_amount, rate_currency, version, run_id";
+
+fn timer_from_row(row: &Row<'_>) -> rusqlite::Result<Timer> {
+    let rate_amount: Option<i64> = row.get(6)?;
+    let rate_currency: Option<String> = row.get(7)?;
+    Ok(Timer {
+        group_id: row.get(0)?,
+        state: text_enum(row, 1, TimerState::parse)?,
+        accumulated_ms: row.get(2)?,
+        running_since: row.get(3)?,
+        started_at: row.get(4)?,
+        updated_at: row.get(5)?,
+        rate: rate_amount
+            .zip(rate_currency)
+            .map(|(amount_per_minute, currency)| Rate {
+                amount_per_minute,
+                currency,
+            }),
+        version: row.get(8)?,
+        run_id: row.get(9)?,
+    })
+}
+
+#[async_trait]
+impl TimerStore for EmbeddedStore {
+    async fn timer(&self, group_id: Id) -> Result<Option<Timer>> {
+        self.call(move |conn| {
+            Ok(conn
+                .query_row(
+                    &format!("SELECT {TIMER_COLUMNS} FROM timers WHERE group_id = ?1"),
+                    [group_id],
+                    timer_from_row,
+                )
+                .optional()?)
+        })
+        .await
+    }
+
+    async fn save_timer(&self, timer: &Timer) -> Result<()> {
+        let timer = timer.clone();
+        self.call(move |conn| {
+            let tx = conn.transaction()?;
+            let stored: Option<i64> = tx
+                .query_row("SELECT version FROM timers WHERE group_id = ?1", [timer.group_id], |row| row.get(0))
+                .optional()?;
+            if stored.unwrap_or(0) != timer.version - 1 {
+                return Err(Error::Conflict("the timer changed meanwhile; read it again".to_string()));
+            }
+            let (rate_amount, rate_currency) = match &timer.rate {
+                Some(rate) => (Some(rate.amount_per_minute), Some(rate.currency.clone())),
+                None => (None, None),
+            };
+            tx.execute(
+                &format!("INSERT OR REPLACE INTO timers ({TIMER_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"),
+                params![
+                    timer.group_id,
+                    timer.state.as_str(),
+                    timer.accumulated_ms,
+                    timer.running_since,
+                    timer.started_at,
+                    timer.updated_at,
+                    rate_amount,
+                    rate_currency,
+                    timer.version,
+                    timer.run_id
+                ],
+            )?;
+            tx.commit()?;
+            Ok(())
+        })
+        .await
+    }
+}
+
+/// The result an idempotency key already stands for: `Some(id)` for the same parameters,
+/// `Conflict` for others, `None` when the key is new.
+fn idempotent_result(tx: &Transaction<'_>, idempotency: &Idempotency) -> Result<Option<Id>> {
+    let stored: Option<(String, Id)> = tx
+        .query_row(
+            "SELECT fingerprint, result_id FROM idempotency WHERE scope = ?1 AND key = ?2",
+            params![idempotency.scope, idempotency.key],
+            |row| Ok((row.get(0)?, row.get(1)?)),
+        )
+        .optional()?;
+    match stored {
+        None => Ok(None),
+        Some((fingerprint, id)) if fingerprint == idempotency.fingerprint => Ok(Some(id)),
+        Some(_) => Err(Error::Conflict(
+            "this idempotency_key was used with different parameters".to_string(),
+        )),
+    }
+}
+
+fn remember(
+    tx: &Transaction<'_>,
+    idempotency: &Idempotency,
+    result_id: Id,
+    at: Timestamp,
+) -> Result<()> {
+    tx.execute(
+        "INSERT INTO idempotency (scope, key, fingerprint, result_id, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![idempotency.scope, idempotency.key, idempotency.fingerprint, result_id, at],
+    )?;
+    Ok(())
+}
+
+fn add_entry(tx: &Transaction<'_>, entry: &LedgerEntry) -> Result<()> {
+    tx.execute(
+        "INSERT INTO ledger_entries (id, user_id, amount, currency, kind, charge_id, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![
+            entry.id,
+            entry.user_id,
+            entry.amount,
+            entry.currency,
+            entry.kind.as_str(),
+            entry.charge_id,
+            entry.created_at
+        ],
+    )?;
+    // Update first: an insert of a negative candidate row would trip the CHECK even when
+    // the wallet exists. The CHECK stays as the last guard against going below zero.
+    let updated = tx.execute(
+        "UPDATE wallets SET balance = balance + ?3 WHERE user_id = ?1 AND currency = ?2",
+        params![entry.user_id, entry.currency, entry.amount],
+    )?;
+    if updated == 0 {
+        tx.execute(
+            "INSERT INTO wallets (user_id, currency, balance) VALUES (?1, ?2, ?3)",
+            params![entry.user_id, entry.currency, entry.amount],
+        )?;
+    }
+    Ok(())
+}
+
+const ENTRY_COLUMNS: &str = "id, user_id, amount, currency, kind, charge_id, created_at";
+
+fn entry_from_row(row: &Row<'_>) -> rusqlite::Result<LedgerEntry> {
+    Ok(LedgerEntry {
+        id: row.get(0)?,
+        user_id: row.get(1)?,
+        amount: row.get(2)?,
+        currency: row.get(3)?,
+        kind: text_enum(row, 4, EntryKind::parse)?,
+        charge_id: row.get(5)?,
+        created_at: row.get(6)?,
+    })
+}
+
+const CHARGE_COLUMNS: &str =
+    "id, payer_id, payee_id, amount, currency, group_id, description, created_at";
+
+fn charge_from_row(row: &Row<'_>) -> rusqlite::Result<Charge> {
+    Ok(Charge {
+        id: row.get(0)?,
+        payer_id: row.get(1)?,
+        payee_id: row.get(2)?,
+        amount: row.get(3)?,
+        currency: row.get(4)?,
+        group_id: row.get(5)?,
+        description: row.get(6)?,
+        created_at: row.get(7)?,
+    })
+}
+
+#[async_trait]
+impl Ledger for EmbeddedStore {
+    async fn credit(&self, request: &CreditRequest) -> Result<(LedgerEntry, bool)> {
+        let request = request.clone();
+        self.call(move |conn| {
+            let tx = conn.transaction()?;
+            if let Some(id) = idempotent_result(&tx, &request.idempotency)? {
+                let entry = tx.query_row(
+                    &format!("SELECT {ENTRY_COLUMNS} FROM ledger_entries WHERE id = ?1"),
+                    [id],
+                    entry_from_row,
+                )?;
+                return Ok((entry, false));
+            }
+            add_entry(&tx, &request.entry)?;
+            remember(
+                &tx,
+                &request.idempotency,
+                request.entry.id,
+                request.entry.created_at,
+            )?;
+            tx.commit()?;
+            Ok((request.entry, true))
+        })
+        .await
+    }
+
+    async fn charge(&self, request: &ChargeRequest) -> Result<(Charge, bool)> {
+        let request = request.clone();
+        self.call(move |conn| {
+            let tx = conn.transaction()?;
+            if let Some(id) = idempotent_result(&tx, &request.idempotency)? {
+                let charge = tx.query_row(
+                    &format!("SELECT {CHARGE_COLUMNS} FROM charges WHERE id = ?1"),
+                    [id],
+                    charge_from_row,
+                )?;
+                return Ok((charge, false));
+            }
+            let charge = &request.charge;
+            if let Some(source) = &request.source {
+                let charged: Option<i64> = tx
+                    .query_row("SELECT 1 FROM charges WHERE source = ?1", [source], |row| row.get(0))
+                    .optional()?;
+                if charged.is_some() {
+                    return Err(Error::Conflict("this timer run has been charged already".to_string()));
+                }
+            }
+            let balance: i64 = tx
+                .query_row(
+                    "SELECT balance FROM wallets WHERE user_id = ?1 AND currency = ?2",
+                    params![charge.payer_id, charge.currency],
+                    |row| row.get(0),
+                )
+                .optional()?
+                .unwrap_or(0);
+            if balance < charge.amount {
+                return Err(Error::InsufficientFunds(format!(
+                    "the payer's {} balance is too low for this charge",
+                    charge.currency
+                )));
+            }
+            tx.execute(
+                &format!("INSERT INTO charges ({CHARGE_COLUMNS}, source) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"),
+                params![
+                    charge.id,
+                    charge.payer_id,
+                    charge.payee_id,
+                    charge.amount,
+                    charge.currency,
+                    charge.group_id,
+                    charge.description,
+                    charge.created_at,
+                    request.source
+                ],
+            )?;
+            for (user_id, amount, kind) in [
+                (charge.payer_id, -charge.amount, EntryKind::ChargeDebit),
+                (charge.payee_id, charge.amount, EntryKind::ChargeCredit),
+            ] {
+                add_entry(
+                    &tx,
+                    &LedgerEntry {
+                        id: new_id(),
+                        user_id,
+                        amount,
+                        currency: charge.currency.clone(),
+                        kind,
+                        charge_id: Some(charge.id),
+                        created_at: charge.created_at,
+                    },
+                )?;
+            }
+            remember(&tx, &request.idempotency, charge.id, charge.created_at)?;
+            tx.commit()?;
+            Ok((request.charge, true))
+        })
+        .await
+    }
+
+    async fn balances(&self, user_id: Id) -> Result<Vec<Balance>> {
+        self.call(move |conn| {
+            let mut statement = conn.prepare_cached(
+                "SELECT currency, balance FROM wallets WHERE user_id = ?1 ORDER BY currency",
+            )?;
+            let rows = statement.query_map([user_id], |row| {
+                Ok(Balance {
+                    currency: row.get(0)?,
+                    amount: row.get(1)?,
+                })
+            })?;
+            Ok(rows.collect::<rusqlite::Result<_>>()?)
+        })
+        .await
+    }
+
+    async fn entries(&self, user_id: Id) -> Result<Vec<LedgerEntry>> {
+        self.call(move |conn| {
+            let mut statement = conn.prepare_cached(&format!(
+                "SELECT {ENTRY_COLUMNS} FROM ledger_entries WHERE user_id = ?1 ORDER BY created_at, id"
+            ))?;
+            let rows = statement.query_map([user_id], entry_from_row)?;
+            Ok(rows.collect::<rusqlite::Result<_>>()?)
+        })
+        .await
+    }
+
+    async fn charges_of_user(&self, user_id: Id) -> Result<Vec<Charge>> {
+        self.call(move |conn| {
+            let mut statement = conn.prepare_cached(&format!(
+                "SELECT {CHARGE_COLUMNS} FROM charges WHERE payer_id = ?1 OR payee_id = ?1
+                 ORDER BY created_at DESC, id DESC LIMIT 500"
+            ))?;
+            let rows = statement.query_map([user_id], charge_from_row)?;
+            Ok(rows.collect::<rusqlite::Result<_>>()?)
+        })
+        .await
+    }
+}

@@ -1,0 +1,231 @@
+use serde::{Deserialize, Serialize};
+
+use crate::domain::event::{Event, EventKind};
+use crate::domain::money::{
+    Balance, Charge, ChargeRequest, CreditRequest, EntryKind, Idempotency, LedgerEntry,
+    validate_amount, validate_currency, validate_idempotency_key,
+};
+use crate::domain::policy::{Action, allows};
+use crate::domain::user::Role;
+use crate::domain::{Error, Id, Result, new_id};
+
+use super::{Caller, Services};
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct CreditInput {
+    pub amount: i64,
+    pub currency: String,
+    pub idempotency_key: String,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct ChargeInput {
+    pub payer_id: Id,
+    pub amount: Option<i64>,
+    pub currency: Option<String>,
+    pub group_id: Option<Id>,
+    pub from_timer: Option<bool>,
+    pub description: Option<String>,
+    pub idempotency_key: String,
+}
+
+impl ChargeInput {
+    /// Everything but the key: a retry must match it exactly.
+    fn fingerprint(&self) -> Result<String> {
+        let parameters = (
+            self.payer_id,
+            self.amount,
+            &self.currency,
+            self.group_id,
+            self.from_timer.unwrap_or(false),
+            &self.description,
+        );
+        serde_json::to_string(&parameters).map_err(Error::internal)
+    }
+}
+
+const MAX_DESCRIPTION_CHARS: usize = 500;
+
+impl Services {
+    /// An admin tops a wallet up.
+    pub async fn credit_wallet(
+        &self,
+        caller: &Caller,
+        user_id: Id,
+        input: CreditInput,
+    ) -> Result<(LedgerEntry, bool)> {
+        if !allows(Action::CreditWallet, caller.user.role, None) {
+            return Err(Error::Forbidden(
+                "only an admin may credit a wallet".to_string(),
+            ));
+        }
+        validate_amount(input.amount)?;
+        validate_currency(&input.currency)?;
+        validate_idempotency_key(&input.idempotency_key)?;
+        self.user(user_id).await?;
+        let idempotency = Idempotency {
+            scope: format!("credit:{}", caller.user.id),
+            key: input.idempotency_key.clone(),
+            fingerprint: format!("{user_id}|{}|{}", input.amount, input.currency),
+        };
+        let entry = LedgerEntry {
+            id: new_id(),
+            user_id,
+            amount: input.amount,
+            currency: input.currency,
+            kind: EntryKind::Credit,
+            charge_id: None,
+            created_at: self.ports.clock.now(),
+        };
+        let outcome = self
+            .ports
+            .ledger
+            .credit(&CreditRequest { entry, idempotency })
+            .await?;
+        if outcome.1 {
+            tracing::info!(%user_id, amount = outcome.0.amount, currency = %outcome.0.currency, "wallet credited");
+        }
+        Ok(outcome)
+    }
+
+    /// The caller (a provider or an admin) charges a payer it shares a group with.
+    pub async fn charge(&self, caller: &Caller, input: ChargeInput) -> Result<(Charge, bool)> {
+        if !allows(Action::Charge, caller.user.role, None) {
+            return Err(Error::Forbidden(
+                "only a provider or an admin may charge".to_string(),
+            ));
+        }
+        validate_idempotency_key(&input.idempotency_key)?;
+        let description = match input.description.as_deref().map(str::trim) {
+            Some(text) if text.chars().count() > MAX_DESCRIPTION_CHARS => {
+                return Err(Error::Invalid(format!(
+                    "description must be at most {MAX_DESCRIPTION_CHARS} characters"
+                )));
+            }
+            Some("") | None => None,
+            Some(text) => Some(text.to_string()),
+        };
+        if input.payer_id == caller.user.id {
+            return Err(Error::Invalid("you cannot charge yourself".to_string()));
+        }
+        self.user(input.payer_id).await?;
+        self.check_payer_reachable(caller, input.payer_id, input.group_id)
+            .await?;
+
+        let from_timer = input.from_timer.unwrap_or(false);
+        let (amount, currency, source) =
+            if from_timer {
+                let group_id = input.group_id.ok_or_else(|| {
+                    Error::Invalid("from_timer needs the group_id of the timer".to_string())
+                })?;
+                if input.amount.is_some() || input.currency.is_some() {
+                    return Err(Error::Invalid(
+                        "with from_timer the amount and currency come from the timer".to_string(),
+                    ));
+                }
+                let timer =
+                    self.ports.timers.timer(group_id).await?.ok_or_else(|| {
+                        Error::Conflict("the group's timer never ran".to_string())
+                    })?;
+                let (amount, currency) = timer.amount_due()?;
+                let run = timer
+                    .run_id
+                    .ok_or_else(|| Error::internal("a stopped timer without a run id"))?;
+                (amount, currency, Some(format!("timer:{run}")))
+            } else {
+                let amount = input
+                    .amount
+                    .ok_or_else(|| Error::Invalid("amount is required".to_string()))?;
+                let currency = input
+                    .currency
+                    .clone()
+                    .ok_or_else(|| Error::Invalid("currency is required".to_string()))?;
+                validate_amount(amount)?;
+                validate_currency(&currency)?;
+                (amount, currency, None)
+            };
+
+        let charge = Charge {
+            id: new_id(),
+            payer_id: input.payer_id,
+            payee_id: caller.user.id,
+            amount,
+            currency,
+            group_id: input.group_id,
+            description,
+            created_at: self.ports.clock.now(),
+        };
+        let request = ChargeRequest {
+            idempotency: Idempotency {
+                scope: format!("charge:{}", caller.user.id),
+                key: input.idempotency_key.clone(),
+                fingerprint: input.fingerprint()?,
+            },
+            charge,
+            source,
+        };
+        let (charge, created) = self.ports.ledger.charge(&request).await?;
+        if created {
+            tracing::info!(charge_id = %charge.id, amount = charge.amount, currency = %charge.currency, "charged");
+            let event = Event::new(
+                charge.group_id,
+                charge.created_at,
+                EventKind::Charge {
+                    charge: charge.clone(),
+                },
+            );
+            self.fan_out(&[charge.payer_id, charge.payee_id], &event, None)
+                .await;
+        }
+        Ok((charge, created))
+    }
+
+    /// A payer must be in the named group with the caller, or (without a group) share any
+    /// group with the caller; admins may charge anyone.
+    async fn check_payer_reachable(
+        &self,
+        caller: &Caller,
+        payer_id: Id,
+        group_id: Option<Id>,
+    ) -> Result<()> {
+        let not_shared = || Error::Forbidden("you share no group with this payer".to_string());
+        if let Some(group_id) = group_id {
+            self.managed_group(caller, group_id).await?;
+            return match self.ports.groups.member(group_id, payer_id).await? {
+                Some(_) => Ok(()),
+                None => Err(not_shared()),
+            };
+        }
+        if caller.user.role == Role::Admin {
+            return Ok(());
+        }
+        let mine: Vec<Id> = self
+            .ports
+            .groups
+            .groups_of_user(caller.user.id)
+            .await?
+            .into_iter()
+            .map(|(g, _)| g.id)
+            .collect();
+        let shared = self
+            .ports
+            .groups
+            .groups_of_user(payer_id)
+            .await?
+            .into_iter()
+            .any(|(g, _)| mine.contains(&g.id));
+        if shared { Ok(()) } else { Err(not_shared()) }
+    }
+
+    pub async fn wallet(&self, caller: &Caller) -> Result<Vec<Balance>> {
+        self.ports.ledger.balances(caller.user.id).await
+    }
+
+    pub async fn ledger_entries(&self, caller: &Caller) -> Result<Vec<LedgerEntry>> {
+        self.ports.ledger.entries(caller.user.id).await
+    }
+
+    pub async fn charges(&self, caller: &Caller) -> Result<Vec<Charge>> {
+        self.ports.ledger.charges_of_user(caller.user.id).await
+    }
+}
