@@ -14,6 +14,14 @@ use chat_core::service::{Config, Services};
 
 /// Each event file and the status its function must answer.
 const EXPECTED: &[(&str, u16)] = &[
+    ("charge-by-member", 403),
+    ("charge-charge", 201),
+    ("charge-charge-insufficient-funds", 402),
+    ("charge-credit", 201),
+    ("charge-from-timer-never-ran", 409),
+    ("charge-list", 200),
+    ("charge-wallet", 200),
+    ("charge-wallet-entries", 200),
     ("group-manage-add-member", 201),
     ("group-manage-create-direct", 201),
     ("group-manage-create-group", 201),
@@ -35,11 +43,18 @@ const EXPECTED: &[(&str, u16)] = &[
     ("poll-poll", 200),
     ("send-message-empty-text", 400),
     ("send-message-send", 201),
+    ("timer-get", 200),
+    ("timer-pause-when-idle", 409),
+    ("timer-resume-when-idle", 409),
+    ("timer-start", 200),
+    ("timer-stop-when-idle", 409),
 ];
 
 fn routes_for(event_name: &str) -> &'static dyn Routes {
-    let functions: [(&str, &'static dyn Routes); 4] = [
+    let functions: [(&str, &'static dyn Routes); 6] = [
         ("login-", &login::Login),
+        ("timer-", &timer::Timer),
+        ("charge-", &charge::Charge),
         ("group-manage-", &group_manage::GroupManage),
         ("send-message-", &send_message::SendMessage),
         ("poll-", &poll::Poll),

@@ -5,6 +5,7 @@
 use crate::domain::event::Event;
 use crate::domain::group::{Group, GroupKind, GroupRole, Member};
 use crate::domain::message::NewMessage;
+use crate::domain::money::{CreditRequest, EntryKind, Idempotency, LedgerEntry};
 use crate::domain::session::{Session, SessionRecord, Token};
 use crate::domain::user::{Role, User, UserRecord, hash_password};
 use crate::domain::{Error, Id, Result};
@@ -32,7 +33,7 @@ pub const CAROL_TOKEN: &str =
 
 /// Seeds: alice, bob and erin (members), carol (provider), root (admin); the group "team"
 /// of alice (owner), bob and carol with one message from bob; sessions with inboxes for
-/// alice, carol and root.
+/// alice, carol and root; 1000 EUR in alice's wallet.
 pub async fn seed(ports: &Ports) -> Result<()> {
     let now = ports.clock.now();
     let password_hash = tokio::task::spawn_blocking(|| hash_password(PASSWORD))
@@ -116,6 +117,25 @@ pub async fn seed(ports: &Ports) -> Result<()> {
     let event =
         serde_json::to_string(&Event::message(appended.message)).map_err(Error::internal)?;
     ports.inbox.deliver(ALICE_SESSION_ID, &event).await?;
+    ports
+        .ledger
+        .credit(&CreditRequest {
+            entry: LedgerEntry {
+                id: crate::domain::new_id(),
+                user_id: ALICE_ID,
+                amount: 1000,
+                currency: "EUR".to_string(),
+                kind: EntryKind::Credit,
+                charge_id: None,
+                created_at: now,
+            },
+            idempotency: Idempotency {
+                scope: format!("credit:{ROOT_ID}"),
+                key: "fixture-top-up".to_string(),
+                fingerprint: format!("{ALICE_ID}|1000|EUR"),
+            },
+        })
+        .await?;
     Ok(())
 }
 
