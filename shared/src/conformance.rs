@@ -303,7 +303,7 @@ pub async fn sequence_numbers_are_strictly_increasing_under_concurrent_senders(p
     let sends = senders.iter().flat_map(|sender| {
         (0..6).map(move |i| {
             let message = new_message(group, sender, &format!("c{i}"), "hi", ports.clock.now());
-            async move { ports.messages.append_message(&message).await.unwrap() }
+            async move { ports.messages.append_message(&message, 0).await.unwrap() }
         })
     });
     let appended = join_all(sends).await;
@@ -329,7 +329,7 @@ pub async fn a_repeated_client_msg_id_returns_the_original(ports: &Ports) {
             &format!("try {n}"),
             ports.clock.now(),
         );
-        async move { ports.messages.append_message(&message).await.unwrap() }
+        async move { ports.messages.append_message(&message, 0).await.unwrap() }
     });
     let outcomes = join_all(tries).await;
     assert_eq!(outcomes.iter().filter(|o| o.created).count(), 1);
@@ -337,13 +337,10 @@ pub async fn a_repeated_client_msg_id_returns_the_original(ports: &Ports) {
     assert_eq!(ids.len(), 1);
     let other_sender = ports
         .messages
-        .append_message(&new_message(
-            &group,
-            &b,
-            "retry-me",
-            "mine",
-            ports.clock.now(),
-        ))
+        .append_message(
+            &new_message(&group, &b, "retry-me", "mine", ports.clock.now()),
+            0,
+        )
         .await
         .unwrap();
     assert!(other_sender.created);
@@ -354,7 +351,7 @@ pub async fn a_repeated_client_msg_id_returns_the_original(ports: &Ports) {
     };
     let orphan = new_message(&missing_group, &a, "x", "x", ports.clock.now());
     assert!(matches!(
-        ports.messages.append_message(&orphan).await,
+        ports.messages.append_message(&orphan, 0).await,
         Err(Error::NotFound(_))
     ));
 }
@@ -369,13 +366,16 @@ pub async fn history_pages_in_ascending_seq_both_ways(ports: &Ports) {
         let sender = if i % 2 == 0 { &b } else { &a };
         ports
             .messages
-            .append_message(&new_message(
-                &group,
-                sender,
-                &format!("h{i}"),
-                &format!("n{i}"),
-                ports.clock.now(),
-            ))
+            .append_message(
+                &new_message(
+                    &group,
+                    sender,
+                    &format!("h{i}"),
+                    &format!("n{i}"),
+                    ports.clock.now(),
+                ),
+                0,
+            )
             .await
             .unwrap();
     }

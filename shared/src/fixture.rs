@@ -105,14 +105,17 @@ pub async fn seed(ports: &Ports) -> Result<()> {
     ports.groups.insert_group(&group, &members, None).await?;
     let appended = ports
         .messages
-        .append_message(&NewMessage {
-            id: crate::domain::new_id(),
-            group_id: GROUP_ID,
-            sender_id: BOB_ID,
-            text: "hello team".to_string(),
-            client_msg_id: "fixture-1".to_string(),
-            sent_at: now,
-        })
+        .append_message(
+            &NewMessage {
+                id: crate::domain::new_id(),
+                group_id: GROUP_ID,
+                sender_id: BOB_ID,
+                text: "hello team".to_string(),
+                client_msg_id: "fixture-1".to_string(),
+                sent_at: now,
+            },
+            0,
+        )
         .await?;
     let event =
         serde_json::to_string(&Event::message(appended.message)).map_err(Error::internal)?;

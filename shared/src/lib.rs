@@ -1,6 +1,8 @@
 //! chat-core: the chat domain, its ports, the services over them, the HTTP plumbing every
 //! function shares, and the adapters (embedded SQLite today).
 
+#[cfg(feature = "aws")]
+pub mod aws;
 pub mod config;
 pub mod conformance;
 pub mod domain;

@@ -92,6 +92,8 @@ pub trait GroupStore: Send + Sync {
     /// `NotFound` when the group is gone.
     async fn rename_group(&self, id: Id, name: &str) -> Result<Group>;
     async fn members(&self, group_id: Id) -> Result<Vec<MemberRecord>>;
+    /// The group and all its members in one read (one query on DynamoDB): what a send needs.
+    async fn group_with_members(&self, group_id: Id) -> Result<Option<(Group, Vec<MemberRecord>)>>;
     async fn member(&self, group_id: Id, user_id: Id) -> Result<Option<MemberRecord>>;
     /// `Conflict` when the user is a member already.
     async fn insert_member(&self, group_id: Id, member: &Member) -> Result<()>;
@@ -108,7 +110,10 @@ pub trait GroupStore: Send + Sync {
 pub trait MessageStore: Send + Sync {
     /// Stores a message with the group's next sequence number, unless the sender already
     /// sent one with this `client_msg_id` to this group: then returns that one.
-    async fn append_message(&self, message: &NewMessage) -> Result<Appended>;
+    /// `last_seq_seen` is the group's `last_seq` as the caller last read it: a hint that saves
+    /// a read when it is still current (any value is correct, a stale one costs a retry).
+    /// `NotFound` when the group does not exist.
+    async fn append_message(&self, message: &NewMessage, last_seq_seen: i64) -> Result<Appended>;
     async fn history(&self, group_id: Id, query: HistoryQuery) -> Result<HistoryPage>;
     /// Messages with `seq > after_seq` sent by someone other than `user_id`.
     async fn unread_count(&self, group_id: Id, user_id: Id, after_seq: i64) -> Result<u64>;

@@ -289,6 +289,13 @@ impl GroupStore for EmbeddedStore {
         .await
     }
 
+    async fn group_with_members(&self, group_id: Id) -> Result<Option<(Group, Vec<MemberRecord>)>> {
+        let Some(group) = self.group_by_id(group_id).await? else {
+            return Ok(None);
+        };
+        Ok(Some((group, self.members(group_id).await?)))
+    }
+
     async fn member(&self, group_id: Id, user_id: Id) -> Result<Option<MemberRecord>> {
         self.call(move |conn| {
             Ok(conn
@@ -377,7 +384,8 @@ fn message_from_row(row: &Row<'_>) -> rusqlite::Result<Message> {
 
 #[async_trait]
 impl MessageStore for EmbeddedStore {
-    async fn append_message(&self, message: &NewMessage) -> Result<Appended> {
+    // The sequence comes from the group row inside one transaction: the hint is not needed.
+    async fn append_message(&self, message: &NewMessage, _last_seq_seen: i64) -> Result<Appended> {
         let new = message.clone();
         self.call(move |conn| {
             let tx = conn.transaction()?;

@@ -4,6 +4,7 @@ use crate::domain::message::{
 };
 use crate::domain::{Error, Id, Result, new_id};
 
+use super::groups::group_not_found;
 use super::{Caller, Services};
 
 impl Services {
@@ -20,27 +21,32 @@ impl Services {
     ) -> Result<Appended> {
         validate_text(&text)?;
         validate_client_msg_id(&client_msg_id)?;
-        self.membership(caller, group_id).await?;
+        // One read for the membership check, the sequence hint and the recipients.
+        let (group, members) = self
+            .ports
+            .groups
+            .group_with_members(group_id)
+            .await?
+            .ok_or_else(group_not_found)?;
+        if !members.iter().any(|m| m.member.user_id == caller.user.id) {
+            return Err(group_not_found());
+        }
         let appended = self
             .ports
             .messages
-            .append_message(&NewMessage {
-                id: new_id(),
-                group_id,
-                sender_id: caller.user.id,
-                text,
-                client_msg_id,
-                sent_at: self.ports.clock.now(),
-            })
+            .append_message(
+                &NewMessage {
+                    id: new_id(),
+                    group_id,
+                    sender_id: caller.user.id,
+                    text,
+                    client_msg_id,
+                    sent_at: self.ports.clock.now(),
+                },
+                group.last_seq,
+            )
             .await?;
-        let recipients: Vec<Id> = self
-            .ports
-            .groups
-            .members(group_id)
-            .await?
-            .into_iter()
-            .map(|m| m.member.user_id)
-            .collect();
+        let recipients: Vec<Id> = members.iter().map(|m| m.member.user_id).collect();
         let event = Event::message(appended.message.clone());
         let delivered = self
             .fan_out(&recipients, &event, Some(caller.session.id))

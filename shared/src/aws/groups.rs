@@ -1,0 +1,465 @@
+use async_trait::async_trait;
+use aws_sdk_dynamodb::types::{
+    KeysAndAttributes, Put, PutRequest, ReturnValue, TransactWriteItem, WriteRequest,
+};
+
+use super::attrs::{Item, get_id, get_n, get_opt_s, get_s, get_time, id, item, n, s, time};
+use super::{AwsAdapters, sdk_error};
+use crate::domain::group::{Group, GroupKind, GroupRole, Member, MemberRecord};
+use crate::domain::{Error, Id, Result};
+use crate::ports::GroupStore;
+
+/// The most member items written in the group's creating transaction (DynamoDB allows 100
+/// items in one; two go to the group and its direct-chat marker).
+const MEMBERS_IN_TRANSACTION: usize = 98;
+
+pub(super) const GROUP_SK: &str = "GROUP";
+
+fn member_sk(user_id: Id) -> String {
+    format!("MEMBER#{user_id}")
+}
+
+fn group_item(group: &Group) -> Item {
+    item([
+        ("pk", Some(id(group.id))),
+        ("sk", Some(s(GROUP_SK))),
+        ("kind", Some(s(group.kind.as_str()))),
+        ("name", group.name.as_ref().map(s)),
+        ("created_by", Some(id(group.created_by))),
+        ("created_at", Some(time(group.created_at))),
+        ("last_seq", Some(n(group.last_seq))),
+    ])
+}
+
+fn group_from(item: &Item) -> Result<Group> {
+    Ok(Group {
+        id: get_id(item, "pk")?,
+        kind: GroupKind::parse(&get_s(item, "kind")?).map_err(Error::internal)?,
+        name: get_opt_s(item, "name"),
+        created_by: get_id(item, "created_by")?,
+        created_at: get_time(item, "created_at")?,
+        last_seq: get_n(item, "last_seq")?,
+    })
+}
+
+fn member_item(group_id: Id, member: &Member) -> Item {
+    item([
+        ("pk", Some(id(group_id))),
+        ("sk", Some(s(member_sk(member.user_id)))),
+        ("member_user_id", Some(id(member.user_id))),
+        ("role", Some(s(member.role.as_str()))),
+        ("joined_at", Some(time(member.joined_at))),
+        ("read_seq", Some(n(0))),
+    ])
+}
+
+fn member_from(item: &Item) -> Result<MemberRecord> {
+    Ok(MemberRecord {
+        group_id: get_id(item, "pk")?,
+        member: Member {
+            user_id: get_id(item, "member_user_id")?,
+            role: GroupRole::parse(&get_s(item, "role")?).map_err(Error::internal)?,
+            joined_at: get_time(item, "joined_at")?,
+        },
+        read_seq: get_n(item, "read_seq")?,
+    })
+}
+
+fn sorted(mut members: Vec<MemberRecord>) -> Vec<MemberRecord> {
+    members.sort_by_key(|m| (m.member.joined_at, m.member.user_id));
+    members
+}
+
+impl AwsAdapters {
+    fn table(&self) -> &str {
+        &self.settings.groups_table
+    }
+
+    /// Every item of a group's partition: the group, its members, its timer.
+    async fn group_partition(&self, group_id: Id, sk_prefix: &str) -> Result<Vec<Item>> {
+        let mut items = Vec::new();
+        let mut start = None;
+        loop {
+            let output = self
+                .meter
+                .dynamodb(
+                    self.db
+                        .query()
+                        .table_name(self.table())
+                        .consistent_read(true)
+                        .key_condition_expression("pk = :pk AND begins_with(sk, :prefix)")
+                        .expression_attribute_values(":pk", id(group_id))
+                        .expression_attribute_values(":prefix", s(sk_prefix))
+                        .set_exclusive_start_key(start)
+                        .send(),
+                )
+                .await
+                .map_err(sdk_error("Query groups"))?;
+            items.extend(output.items().iter().cloned());
+            start = output.last_evaluated_key().cloned();
+            if start.is_none() {
+                return Ok(items);
+            }
+        }
+    }
+
+    pub(super) async fn group_item(&self, pk: String, sk: &str) -> Result<Option<Item>> {
+        let output = self
+            .meter
+            .dynamodb(
+                self.db
+                    .get_item()
+                    .table_name(self.table())
+                    .consistent_read(true)
+                    .key("pk", s(pk))
+                    .key("sk", s(sk))
+                    .send(),
+            )
+            .await
+            .map_err(sdk_error("GetItem groups"))?;
+        Ok(output.item().cloned())
+    }
+
+    async fn batch_put_members(&self, group_id: Id, members: &[Member]) -> Result<()> {
+        for chunk in members.chunks(25) {
+            let mut requests: Vec<WriteRequest> = chunk
+                .iter()
+                .map(|m| {
+                    PutRequest::builder()
+                        .set_item(Some(member_item(group_id, m)))
+                        .build()
+                        .map(|put| WriteRequest::builder().put_request(put).build())
+                        .map_err(Error::internal)
+                })
+                .collect::<Result<_>>()?;
+            for _attempt in 0..8 {
+                let output = self
+                    .meter
+                    .dynamodb(
+                        self.db
+                            .batch_write_item()
+                            .request_items(self.table(), requests.clone())
+                            .send(),
+                    )
+                    .await
+                    .map_err(sdk_error("BatchWriteItem groups"))?;
+                requests = output
+                    .unprocessed_items()
+                    .and_then(|u| u.get(self.table()))
+                    .cloned()
+                    .unwrap_or_default();
+                if requests.is_empty() {
+                    break;
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+            }
+            if !requests.is_empty() {
+                return Err(Error::internal(
+                    "BatchWriteItem groups left items unprocessed",
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl GroupStore for AwsAdapters {
+    async fn insert_group(
+        &self,
+        group: &Group,
+        members: &[Member],
+        direct_key: Option<&str>,
+    ) -> Result<()> {
+        let put = |item: Item| {
+            Put::builder()
+                .table_name(self.table())
+                .set_item(Some(item))
+                .condition_expression("attribute_not_exists(pk)")
+                .build()
+                .map(|put| TransactWriteItem::builder().put(put).build())
+                .map_err(Error::internal)
+        };
+        let mut writes = Vec::new();
+        if let Some(key) = direct_key {
+            writes.push(put(item([
+                ("pk", Some(s(format!("DIRECT#{key}")))),
+                ("sk", Some(s("DIRECT"))),
+                ("group_id", Some(id(group.id))),
+            ]))?);
+        }
+        writes.push(put(group_item(group))?);
+        let (first, rest) = members.split_at(members.len().min(MEMBERS_IN_TRANSACTION));
+        for member in first {
+            writes.push(put(member_item(group.id, member))?);
+        }
+        let outcome = self
+            .meter
+            .dynamodb(
+                self.db
+                    .transact_write_items()
+                    .set_transact_items(Some(writes))
+                    .send(),
+            )
+            .await;
+        if let Err(error) = outcome {
+            let service = error.into_service_error();
+            if service.is_transaction_canceled_exception() && direct_key.is_some() {
+                return Err(Error::Conflict(
+                    "this direct chat exists already".to_string(),
+                ));
+            }
+            return Err(sdk_error("TransactWriteItems groups")(service));
+        }
+        self.batch_put_members(group.id, rest).await
+    }
+
+    async fn group_by_id(&self, group_id: Id) -> Result<Option<Group>> {
+        self.group_item(group_id.to_string(), GROUP_SK)
+            .await?
+            .as_ref()
+            .map(group_from)
+            .transpose()
+    }
+
+    async fn direct_group(&self, direct_key: &str) -> Result<Option<Group>> {
+        match self
+            .group_item(format!("DIRECT#{direct_key}"), "DIRECT")
+            .await?
+        {
+            Some(marker) => self.group_by_id(get_id(&marker, "group_id")?).await,
+            None => Ok(None),
+        }
+    }
+
+    async fn rename_group(&self, group_id: Id, name: &str) -> Result<Group> {
+        let outcome = self
+            .meter
+            .dynamodb(
+                self.db
+                    .update_item()
+                    .table_name(self.table())
+                    .key("pk", id(group_id))
+                    .key("sk", s(GROUP_SK))
+                    .update_expression("SET #name = :name")
+                    .condition_expression("attribute_exists(pk)")
+                    .expression_attribute_names("#name", "name")
+                    .expression_attribute_values(":name", s(name))
+                    .return_values(ReturnValue::AllNew)
+                    .send(),
+            )
+            .await;
+        match outcome {
+            Ok(output) => group_from(
+                output
+                    .attributes()
+                    .ok_or_else(|| Error::internal("no attributes"))?,
+            ),
+            Err(error) => {
+                let service = error.into_service_error();
+                if service.is_conditional_check_failed_exception() {
+                    Err(Error::NotFound("group not found".to_string()))
+                } else {
+                    Err(sdk_error("UpdateItem groups")(service))
+                }
+            }
+        }
+    }
+
+    async fn members(&self, group_id: Id) -> Result<Vec<MemberRecord>> {
+        let items = self.group_partition(group_id, "MEMBER#").await?;
+        Ok(sorted(
+            items.iter().map(member_from).collect::<Result<_>>()?,
+        ))
+    }
+
+    async fn group_with_members(&self, group_id: Id) -> Result<Option<(Group, Vec<MemberRecord>)>> {
+        let items = self.group_partition(group_id, "").await?;
+        let mut group = None;
+        let mut members = Vec::new();
+        for item in &items {
+            match get_s(item, "sk")?.as_str() {
+                GROUP_SK => group = Some(group_from(item)?),
+                sk if sk.starts_with("MEMBER#") => members.push(member_from(item)?),
+                _ => {}
+            }
+        }
+        Ok(group.map(|g| (g, sorted(members))))
+    }
+
+    async fn member(&self, group_id: Id, user_id: Id) -> Result<Option<MemberRecord>> {
+        self.group_item(group_id.to_string(), &member_sk(user_id))
+            .await?
+            .as_ref()
+            .map(member_from)
+            .transpose()
+    }
+
+    async fn insert_member(&self, group_id: Id, member: &Member) -> Result<()> {
+        let outcome = self
+            .meter
+            .dynamodb(
+                self.db
+                    .put_item()
+                    .table_name(self.table())
+                    .set_item(Some(member_item(group_id, member)))
+                    .condition_expression("attribute_not_exists(pk)")
+                    .send(),
+            )
+            .await;
+        match outcome {
+            Ok(_) => Ok(()),
+            Err(error) => {
+                let service = error.into_service_error();
+                if service.is_conditional_check_failed_exception() {
+                    Err(Error::Conflict(
+                        "already a member of this group".to_string(),
+                    ))
+                } else {
+                    Err(sdk_error("PutItem groups member")(service))
+                }
+            }
+        }
+    }
+
+    async fn delete_member(&self, group_id: Id, user_id: Id) -> Result<bool> {
+        let output = self
+            .meter
+            .dynamodb(
+                self.db
+                    .delete_item()
+                    .table_name(self.table())
+                    .key("pk", id(group_id))
+                    .key("sk", s(member_sk(user_id)))
+                    .return_values(ReturnValue::AllOld)
+                    .send(),
+            )
+            .await
+            .map_err(sdk_error("DeleteItem groups member"))?;
+        Ok(output.attributes().is_some_and(|a| !a.is_empty()))
+    }
+
+    async fn set_member_role(&self, group_id: Id, user_id: Id, role: GroupRole) -> Result<()> {
+        self.meter
+            .dynamodb(
+                self.db
+                    .update_item()
+                    .table_name(self.table())
+                    .key("pk", id(group_id))
+                    .key("sk", s(member_sk(user_id)))
+                    .update_expression("SET #role = :role")
+                    .condition_expression("attribute_exists(pk)")
+                    .expression_attribute_names("#role", "role")
+                    .expression_attribute_values(":role", s(role.as_str()))
+                    .send(),
+            )
+            .await
+            .map_err(sdk_error("UpdateItem groups member role"))?;
+        Ok(())
+    }
+
+    async fn groups_of_user(&self, user_id: Id) -> Result<Vec<(Group, MemberRecord)>> {
+        let mut memberships = Vec::new();
+        let mut start = None;
+        loop {
+            let output = self
+                .meter
+                .dynamodb(
+                    self.db
+                        .query()
+                        .table_name(self.table())
+                        .index_name("by_member")
+                        .key_condition_expression("member_user_id = :user")
+                        .expression_attribute_values(":user", id(user_id))
+                        .set_exclusive_start_key(start)
+                        .send(),
+                )
+                .await
+                .map_err(sdk_error("Query groups by_member"))?;
+            for item in output.items() {
+                memberships.push(member_from(item)?);
+            }
+            start = output.last_evaluated_key().cloned();
+            if start.is_none() {
+                break;
+            }
+        }
+        let mut groups = std::collections::HashMap::new();
+        for chunk in memberships.chunks(100) {
+            let mut keys = KeysAndAttributes::builder().consistent_read(true);
+            for membership in chunk {
+                keys = keys.keys(item([
+                    ("pk", Some(id(membership.group_id))),
+                    ("sk", Some(s(GROUP_SK))),
+                ]));
+            }
+            let mut pending = Some(keys.build().map_err(Error::internal)?);
+            for _attempt in 0..8 {
+                let Some(request) = pending.take() else { break };
+                let output = self
+                    .meter
+                    .dynamodb(
+                        self.db
+                            .batch_get_item()
+                            .request_items(self.table(), request)
+                            .send(),
+                    )
+                    .await
+                    .map_err(sdk_error("BatchGetItem groups"))?;
+                for item in output
+                    .responses()
+                    .and_then(|r| r.get(self.table()))
+                    .into_iter()
+                    .flatten()
+                {
+                    let group = group_from(item)?;
+                    groups.insert(group.id, group);
+                }
+                pending = output
+                    .unprocessed_keys()
+                    .and_then(|u| u.get(self.table()))
+                    .filter(|k| !k.keys().is_empty())
+                    .cloned();
+            }
+            if pending.is_some() {
+                return Err(Error::internal("BatchGetItem groups left keys unprocessed"));
+            }
+        }
+        Ok(memberships
+            .into_iter()
+            .filter_map(|m| groups.get(&m.group_id).cloned().map(|g| (g, m)))
+            .collect())
+    }
+
+    async fn advance_read_seq(&self, group_id: Id, user_id: Id, seq: i64) -> Result<i64> {
+        let outcome = self
+            .meter
+            .dynamodb(
+                self.db
+                    .update_item()
+                    .table_name(self.table())
+                    .key("pk", id(group_id))
+                    .key("sk", s(member_sk(user_id)))
+                    .update_expression("SET read_seq = :seq")
+                    .condition_expression("attribute_exists(pk) AND read_seq < :seq")
+                    .expression_attribute_values(":seq", n(seq))
+                    .return_values(ReturnValue::UpdatedNew)
+                    .send(),
+            )
+            .await;
+        match outcome {
+            Ok(_) => Ok(seq),
+            Err(error) => {
+                let service = error.into_service_error();
+                if !service.is_conditional_check_failed_exception() {
+                    return Err(sdk_error("UpdateItem groups read_seq")(service));
+                }
+                // Either the mark is already at or past `seq`, or there is no such member.
+                match self.member(group_id, user_id).await? {
+                    Some(member) => Ok(member.read_seq),
+                    None => Err(Error::NotFound("group not found".to_string())),
+                }
+            }
+        }
+    }
+}

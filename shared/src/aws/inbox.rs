@@ -1,0 +1,212 @@
+use std::time::Duration;
+
+use async_trait::async_trait;
+use aws_sdk_sqs::error::ProvideErrorMetadata;
+use aws_sdk_sqs::types::{DeleteMessageBatchRequestEntry, QueueAttributeName};
+
+use super::{AwsAdapters, sdk_error};
+use crate::domain::{Error, Id, Result};
+use crate::ports::{Delivery, Inbox};
+
+/// SQS's longest retention: a device may stay offline that long and still catch up from its
+/// queue (history covers any longer absence).
+const RETENTION_SECONDS: &str = "1209600";
+/// SQS receives at most 10 messages and waits at most 20 s.
+const RECEIVE_BATCH: i32 = 10;
+const MAX_WAIT_SECONDS: u64 = 20;
+
+fn is_missing_queue(error: &impl ProvideErrorMetadata) -> bool {
+    error
+        .code()
+        .is_some_and(|code| code.contains("NonExistentQueue") || code.contains("QueueDoesNotExist"))
+}
+
+fn no_inbox() -> Error {
+    Error::NotFound("this session has no inbox".to_string())
+}
+
+impl AwsAdapters {
+    fn queue_name(&self, session_id: Id) -> String {
+        format!("{}-{}", self.settings.queue_prefix, session_id.simple())
+    }
+
+    fn learn_queue_url_base(&self, url: &str, name: &str) {
+        if let Some(base) = url.strip_suffix(name) {
+            let _ = self.queue_url_base.set(base.to_string());
+        }
+    }
+
+    /// The queue's URL: built from the base once it is known, so sends and receives cost
+    /// one call each; the first look-up of a process asks SQS.
+    async fn queue_url(&self, session_id: Id) -> Result<String> {
+        let name = self.queue_name(session_id);
+        if let Some(base) = self.queue_url_base.get() {
+            return Ok(format!("{base}{name}"));
+        }
+        let output = self
+            .meter
+            .sqs(self.sqs.get_queue_url().queue_name(&name).send())
+            .await
+            .map_err(|e| e.into_service_error());
+        match output {
+            Ok(output) => {
+                let url = output.queue_url().unwrap_or_default().to_string();
+                self.learn_queue_url_base(&url, &name);
+                Ok(url)
+            }
+            Err(error) if is_missing_queue(&error) => Err(no_inbox()),
+            Err(error) => Err(sdk_error("GetQueueUrl")(error)),
+        }
+    }
+}
+
+#[async_trait]
+impl Inbox for AwsAdapters {
+    async fn create_inbox(&self, session_id: Id) -> Result<()> {
+        let name = self.queue_name(session_id);
+        let output = self
+            .meter
+            .sqs(
+                self.sqs
+                    .create_queue()
+                    .queue_name(&name)
+                    .attributes(
+                        QueueAttributeName::VisibilityTimeout,
+                        self.settings.visibility.as_secs().to_string(),
+                    )
+                    .attributes(
+                        QueueAttributeName::MessageRetentionPeriod,
+                        RETENTION_SECONDS,
+                    )
+                    .send(),
+            )
+            .await
+            .map_err(sdk_error("CreateQueue"))?;
+        self.learn_queue_url_base(output.queue_url().unwrap_or_default(), &name);
+        Ok(())
+    }
+
+    async fn delete_inbox(&self, session_id: Id) -> Result<()> {
+        let url = match self.queue_url(session_id).await {
+            Ok(url) => url,
+            Err(Error::NotFound(_)) => return Ok(()),
+            Err(other) => return Err(other),
+        };
+        match self
+            .meter
+            .sqs(self.sqs.delete_queue().queue_url(url).send())
+            .await
+            .map_err(|e| e.into_service_error())
+        {
+            Ok(_) => Ok(()),
+            Err(error) if is_missing_queue(&error) => Ok(()),
+            Err(error) => Err(sdk_error("DeleteQueue")(error)),
+        }
+    }
+
+    async fn deliver(&self, session_id: Id, body: &str) -> Result<()> {
+        let url = self.queue_url(session_id).await?;
+        match self
+            .meter
+            .sqs(
+                self.sqs
+                    .send_message()
+                    .queue_url(url)
+                    .message_body(body)
+                    .send(),
+            )
+            .await
+            .map_err(|e| e.into_service_error())
+        {
+            Ok(_) => Ok(()),
+            Err(error) if is_missing_queue(&error) => Err(no_inbox()),
+            Err(error) => Err(sdk_error("SendMessage")(error)),
+        }
+    }
+
+    async fn receive(&self, session_id: Id, wait: Duration) -> Result<Vec<Delivery>> {
+        let url = self.queue_url(session_id).await?;
+        let seconds = wait.as_secs_f64().ceil().min(MAX_WAIT_SECONDS as f64) as i32;
+        let output = self
+            .meter
+            .sqs(
+                self.sqs
+                    .receive_message()
+                    .queue_url(url)
+                    .max_number_of_messages(RECEIVE_BATCH)
+                    .wait_time_seconds(seconds)
+                    .send(),
+            )
+            .await
+            .map_err(|e| e.into_service_error());
+        match output {
+            Ok(output) => Ok(output
+                .messages()
+                .iter()
+                .filter_map(|m| {
+                    Some(Delivery {
+                        receipt: m.receipt_handle()?.to_string(),
+                        body: m.body()?.to_string(),
+                    })
+                })
+                .collect()),
+            Err(error) if is_missing_queue(&error) => Err(no_inbox()),
+            Err(error) => Err(sdk_error("ReceiveMessage")(error)),
+        }
+    }
+
+    /// Deletes in batches of ten; a stale receipt fails only its own entry, which is fine:
+    /// what it named was delivered again and will be acknowledged by its new receipt.
+    async fn acknowledge(&self, session_id: Id, receipts: &[String]) -> Result<()> {
+        if receipts.is_empty() {
+            return Ok(());
+        }
+        let url = match self.queue_url(session_id).await {
+            Ok(url) => url,
+            Err(Error::NotFound(_)) => return Ok(()),
+            Err(other) => return Err(other),
+        };
+        for chunk in receipts.chunks(10) {
+            let entries = chunk
+                .iter()
+                .enumerate()
+                .map(|(i, receipt)| {
+                    DeleteMessageBatchRequestEntry::builder()
+                        .id(i.to_string())
+                        .receipt_handle(receipt)
+                        .build()
+                        .map_err(Error::internal)
+                })
+                .collect::<Result<Vec<_>>>()?;
+            match self
+                .meter
+                .sqs(
+                    self.sqs
+                        .delete_message_batch()
+                        .queue_url(&url)
+                        .set_entries(Some(entries))
+                        .send(),
+                )
+                .await
+                .map_err(|e| e.into_service_error())
+            {
+                Ok(output) => {
+                    for failed in output.failed() {
+                        tracing::debug!(code = failed.code(), "acknowledgement not applied");
+                    }
+                }
+                Err(error) if is_missing_queue(&error) => return Ok(()),
+                Err(error) => {
+                    // A malformed receipt is the client's error, not ours.
+                    if error.code().is_some_and(|c| {
+                        c.contains("ReceiptHandleIsInvalid") || c.contains("InvalidParameterValue")
+                    }) {
+                        return Err(Error::Invalid("ack holds an invalid receipt".to_string()));
+                    }
+                    return Err(sdk_error("DeleteMessageBatch")(error));
+                }
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,285 @@
+use async_trait::async_trait;
+use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
+use aws_sdk_dynamodb::types::{Put, Select, TransactWriteItem, Update};
+
+use super::attrs::{Item, get_id, get_n, get_s, get_time, id, item, n, s, time, ttl};
+use super::groups::GROUP_SK;
+use super::{AwsAdapters, sdk_error};
+use crate::domain::message::{Appended, HistoryPage, HistoryQuery, Message, NewMessage};
+use crate::domain::{Error, Id, Result, Timestamp};
+use crate::ports::MessageStore;
+
+/// How long a send's idempotency record is kept (the contract promises at least 24 hours).
+pub(super) const IDEMPOTENCY_KEEP_MS: i64 = 48 * 3_600_000;
+/// Tries at the next sequence number before giving up under heavy contention.
+const APPEND_ATTEMPTS: usize = 12;
+
+fn message_from(item: &Item) -> Result<Message> {
+    Ok(Message {
+        id: get_id(item, "id")?,
+        group_id: get_id(item, "group_id")?,
+        seq: get_n(item, "seq")?,
+        sender_id: get_id(item, "sender_id")?,
+        text: get_s(item, "text")?,
+        client_msg_id: get_s(item, "client_msg_id")?,
+        sent_at: get_time(item, "sent_at")?,
+    })
+}
+
+/// Which parts of a cancelled transaction failed their conditions, in item order.
+pub(super) fn failed_conditions(error: &TransactWriteItemsError) -> Option<Vec<bool>> {
+    match error {
+        TransactWriteItemsError::TransactionCanceledException(cancelled) => Some(
+            cancelled
+                .cancellation_reasons()
+                .iter()
+                .map(|r| r.code() == Some("ConditionalCheckFailed"))
+                .collect(),
+        ),
+        _ => None,
+    }
+}
+
+/// A short, jittered pause before retrying a contended write.
+pub(super) async fn back_off(attempt: usize) {
+    let jitter = (crate::domain::new_id().as_u128() % 20) as u64;
+    let millis = 5 * (attempt as u64 + 1) + jitter;
+    tokio::time::sleep(std::time::Duration::from_millis(millis)).await;
+}
+
+impl AwsAdapters {
+    async fn message_at(&self, group_id: Id, seq: i64) -> Result<Option<Message>> {
+        let output = self
+            .meter
+            .dynamodb(
+                self.db
+                    .get_item()
+                    .table_name(&self.settings.messages_table)
+                    .consistent_read(true)
+                    .key("group_id", id(group_id))
+                    .key("seq", n(seq))
+                    .send(),
+            )
+            .await
+            .map_err(sdk_error("GetItem messages"))?;
+        output.item().map(message_from).transpose()
+    }
+
+    /// A live idempotency record (expired ones are ignored: TTL deletion is lazy).
+    pub(super) async fn idempotency_record(
+        &self,
+        key: &str,
+        now: Timestamp,
+    ) -> Result<Option<Item>> {
+        let output = self
+            .meter
+            .dynamodb(
+                self.db
+                    .get_item()
+                    .table_name(&self.settings.idempotency_table)
+                    .consistent_read(true)
+                    .key("key", s(key))
+                    .send(),
+            )
+            .await
+            .map_err(sdk_error("GetItem idempotency"))?;
+        Ok(output
+            .item()
+            .filter(|item| get_n(item, "expires_at").map_or(true, |at| at > now.as_millis()))
+            .cloned())
+    }
+
+    async fn original_send(
+        &self,
+        key: &str,
+        group_id: Id,
+        now: Timestamp,
+    ) -> Result<Option<Message>> {
+        match self.idempotency_record(key, now).await? {
+            Some(record) => self.message_at(group_id, get_n(&record, "seq")?).await,
+            None => Ok(None),
+        }
+    }
+}
+
+#[async_trait]
+impl MessageStore for AwsAdapters {
+    /// One transaction moves the group's `last_seq` on by one (only from the value read),
+    /// stores the message and claims its idempotency key: no gap, no duplicate. A stale
+    /// `last_seq` costs a re-read and another try; a claimed key returns the original.
+    async fn append_message(&self, message: &NewMessage, last_seq_seen: i64) -> Result<Appended> {
+        let key = format!(
+            "MSG#{}#{}#{}",
+            message.group_id, message.sender_id, message.client_msg_id
+        );
+        let now = self.clock.now();
+        let mut seen = last_seq_seen;
+        for attempt in 0..APPEND_ATTEMPTS {
+            let next = seen + 1;
+            let advance = Update::builder()
+                .table_name(&self.settings.groups_table)
+                .key("pk", id(message.group_id))
+                .key("sk", s(GROUP_SK))
+                .update_expression("SET last_seq = :next")
+                .condition_expression("last_seq = :seen")
+                .expression_attribute_values(":next", n(next))
+                .expression_attribute_values(":seen", n(seen))
+                .build()
+                .map_err(Error::internal)?;
+            let store = Put::builder()
+                .table_name(&self.settings.messages_table)
+                .set_item(Some(item([
+                    ("group_id", Some(id(message.group_id))),
+                    ("seq", Some(n(next))),
+                    ("id", Some(id(message.id))),
+                    ("sender_id", Some(id(message.sender_id))),
+                    ("text", Some(s(&message.text))),
+                    ("client_msg_id", Some(s(&message.client_msg_id))),
+                    ("sent_at", Some(time(message.sent_at))),
+                ])))
+                .condition_expression("attribute_not_exists(seq)")
+                .build()
+                .map_err(Error::internal)?;
+            let claim = Put::builder()
+                .table_name(&self.settings.idempotency_table)
+                .set_item(Some(item([
+                    ("key", Some(s(&key))),
+                    ("seq", Some(n(next))),
+                    (
+                        "expires_at",
+                        Some(time(now.plus_millis(IDEMPOTENCY_KEEP_MS))),
+                    ),
+                    ("ttl", Some(ttl(now.plus_millis(IDEMPOTENCY_KEEP_MS)))),
+                ])))
+                .condition_expression("attribute_not_exists(#key) OR expires_at < :now")
+                .expression_attribute_names("#key", "key")
+                .expression_attribute_values(":now", time(now))
+                .build()
+                .map_err(Error::internal)?;
+            let outcome = self
+                .meter
+                .dynamodb(
+                    self.db
+                        .transact_write_items()
+                        .transact_items(TransactWriteItem::builder().update(advance).build())
+                        .transact_items(TransactWriteItem::builder().put(store).build())
+                        .transact_items(TransactWriteItem::builder().put(claim).build())
+                        .send(),
+                )
+                .await;
+            let error = match outcome {
+                Ok(_) => {
+                    return Ok(Appended {
+                        message: Message {
+                            id: message.id,
+                            group_id: message.group_id,
+                            seq: next,
+                            sender_id: message.sender_id,
+                            text: message.text.clone(),
+                            client_msg_id: message.client_msg_id.clone(),
+                            sent_at: message.sent_at,
+                        },
+                        created: true,
+                    });
+                }
+                Err(error) => error.into_service_error(),
+            };
+            let failed = failed_conditions(&error)
+                .ok_or_else(|| sdk_error("TransactWriteItems append")(&error))?;
+            if failed.get(2) == Some(&true)
+                && let Some(original) = self.original_send(&key, message.group_id, now).await?
+            {
+                return Ok(Appended {
+                    message: original,
+                    created: false,
+                });
+            }
+            // The sequence moved on (or the transaction collided): read it again and retry.
+            if attempt > 0 || !failed.first().copied().unwrap_or(false) {
+                back_off(attempt).await;
+            }
+            let group = self
+                .group_item(message.group_id.to_string(), GROUP_SK)
+                .await?
+                .ok_or_else(|| Error::NotFound("group not found".to_string()))?;
+            seen = get_n(&group, "last_seq")?;
+        }
+        Err(Error::internal(
+            "append_message: the sequence stayed contended",
+        ))
+    }
+
+    async fn history(&self, group_id: Id, query: HistoryQuery) -> Result<HistoryPage> {
+        let wanted = query.limit as usize + 1;
+        let low = query.after.map_or(1, |after| after + 1);
+        let high = query.before.map_or(i64::MAX, |before| before - 1);
+        let mut messages = Vec::new();
+        if low <= high {
+            let mut start = None;
+            loop {
+                let output = self
+                    .meter
+                    .dynamodb(
+                        self.db
+                            .query()
+                            .table_name(&self.settings.messages_table)
+                            .consistent_read(true)
+                            .key_condition_expression(
+                                "group_id = :group AND seq BETWEEN :low AND :high",
+                            )
+                            .expression_attribute_values(":group", id(group_id))
+                            .expression_attribute_values(":low", n(low))
+                            .expression_attribute_values(":high", n(high))
+                            .scan_index_forward(query.oldest_first())
+                            .limit((wanted - messages.len()) as i32)
+                            .set_exclusive_start_key(start)
+                            .send(),
+                    )
+                    .await
+                    .map_err(sdk_error("Query messages"))?;
+                for item in output.items() {
+                    messages.push(message_from(item)?);
+                }
+                start = output.last_evaluated_key().cloned();
+                if start.is_none() || messages.len() >= wanted {
+                    break;
+                }
+            }
+        }
+        let has_more = messages.len() > query.limit as usize;
+        messages.truncate(query.limit as usize);
+        if !query.oldest_first() {
+            messages.reverse();
+        }
+        Ok(HistoryPage { messages, has_more })
+    }
+
+    async fn unread_count(&self, group_id: Id, user_id: Id, after_seq: i64) -> Result<u64> {
+        let mut count = 0u64;
+        let mut start = None;
+        loop {
+            let output = self
+                .meter
+                .dynamodb(
+                    self.db
+                        .query()
+                        .table_name(&self.settings.messages_table)
+                        .key_condition_expression("group_id = :group AND seq > :after")
+                        .filter_expression("sender_id <> :me")
+                        .expression_attribute_values(":group", id(group_id))
+                        .expression_attribute_values(":after", n(after_seq))
+                        .expression_attribute_values(":me", id(user_id))
+                        .select(Select::Count)
+                        .set_exclusive_start_key(start)
+                        .send(),
+                )
+                .await
+                .map_err(sdk_error("Query messages unread"))?;
+            count += u64::try_from(output.count()).unwrap_or(0);
+            start = output.last_evaluated_key().cloned();
+            if start.is_none() {
+                return Ok(count);
+            }
+        }
+    }
+}

@@ -1,0 +1,174 @@
+//! The AWS adapter set: DynamoDB for every store, one SQS queue per session for the inbox.
+//!
+//! Tables (their definitions live twice: `template.yaml` for deployments and [`provision`]
+//! for emulators; keep them in step):
+//! - users: `pk` = `USER#<id>` (the user) and `NAME#<lower-case username>` (a copy that makes
+//!   the name unique, written in the same transaction).
+//! - sessions: `id`; GSI `by_user` (`user_id`, `expires_at`); TTL on `ttl`.
+//! - groups: `pk` = group id with `sk` = `GROUP` (the group and its `last_seq`),
+//!   `MEMBER#<user id>` (one per member; GSI `by_member` on `member_user_id`) and `TIMER`;
+//!   `pk` = `DIRECT#<pair>` makes one direct chat per pair.
+//! - messages: `group_id`, `seq`.
+//! - idempotency: `key`; message sends, credits and charges, kept 48 hours (TTL on `ttl`,
+//!   and reads ignore expired records since TTL deletion is lazy); `SOURCE#` markers (a timer
+//!   run charged) never expire.
+//! - money: `pk` = `WALLET#<user id>` with `sk` = `BALANCE#<currency>`, `ENTRY#<time>#<id>`
+//!   (the ledger) and `CHARGE#<time>#<id>` (a copy of each charge for payer and payee).
+
+mod attrs;
+mod groups;
+mod inbox;
+mod messages;
+mod meter;
+mod money;
+pub mod provision;
+mod sessions;
+mod users;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use aws_sdk_dynamodb::Client as DynamoDb;
+use aws_sdk_sqs::Client as Sqs;
+
+pub use meter::{CallCounts, Meter};
+
+use crate::config::{config_from_env, seconds_from_env};
+use crate::domain::{Error, Result};
+use crate::ports::{Clock, Ports, SystemClock};
+use crate::service::Services;
+
+/// Where everything lives: table names and the queue name prefix.
+#[derive(Clone, Debug)]
+pub struct AwsSettings {
+    pub users_table: String,
+    pub sessions_table: String,
+    pub groups_table: String,
+    pub messages_table: String,
+    pub idempotency_table: String,
+    pub money_table: String,
+    /// Every session queue is named `<prefix>-<session id>`; IAM allows queue actions on
+    /// `<prefix>-*` only.
+    pub queue_prefix: String,
+    pub visibility: Duration,
+}
+
+/// A queue name is at most 80 characters and `<prefix>-` plus 32 hex digits.
+pub const MAX_QUEUE_PREFIX: usize = 80 - 33;
+
+impl AwsSettings {
+    /// Names derived from one prefix: `<prefix>-users`, ... and queues `<prefix>-<session>`.
+    pub fn with_prefix(prefix: &str) -> AwsSettings {
+        AwsSettings {
+            users_table: format!("{prefix}-users"),
+            sessions_table: format!("{prefix}-sessions"),
+            groups_table: format!("{prefix}-groups"),
+            messages_table: format!("{prefix}-messages"),
+            idempotency_table: format!("{prefix}-idempotency"),
+            money_table: format!("{prefix}-money"),
+            queue_prefix: prefix.to_string(),
+            visibility: crate::embedded::DEFAULT_VISIBILITY,
+        }
+    }
+
+    /// From `CHAT_USERS_TABLE`, `CHAT_SESSIONS_TABLE`, `CHAT_GROUPS_TABLE`,
+    /// `CHAT_MESSAGES_TABLE`, `CHAT_IDEMPOTENCY_TABLE`, `CHAT_MONEY_TABLE`, `CHAT_QUEUE_PREFIX`
+    /// and `CHAT_VISIBILITY_SECONDS` (default 30).
+    pub fn from_env() -> Result<AwsSettings> {
+        let var = |name: &str| {
+            std::env::var(name).map_err(|_| Error::Invalid(format!("{name} is not set")))
+        };
+        let settings = AwsSettings {
+            users_table: var("CHAT_USERS_TABLE")?,
+            sessions_table: var("CHAT_SESSIONS_TABLE")?,
+            groups_table: var("CHAT_GROUPS_TABLE")?,
+            messages_table: var("CHAT_MESSAGES_TABLE")?,
+            idempotency_table: var("CHAT_IDEMPOTENCY_TABLE")?,
+            money_table: var("CHAT_MONEY_TABLE")?,
+            queue_prefix: var("CHAT_QUEUE_PREFIX")?,
+            visibility: seconds_from_env(
+                "CHAT_VISIBILITY_SECONDS",
+                crate::embedded::DEFAULT_VISIBILITY,
+            )?,
+        };
+        settings.validate()?;
+        Ok(settings)
+    }
+
+    pub fn validate(&self) -> Result<()> {
+        let prefix = &self.queue_prefix;
+        let allowed = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_';
+        if prefix.is_empty() || prefix.len() > MAX_QUEUE_PREFIX || !prefix.chars().all(allowed) {
+            return Err(Error::Invalid(format!(
+                "the queue prefix must be 1 to {MAX_QUEUE_PREFIX} of [A-Za-z0-9_-]"
+            )));
+        }
+        Ok(())
+    }
+}
+
+/// The DynamoDB and SQS clients with the settings, shared by every adapter.
+pub struct AwsAdapters {
+    pub(crate) db: DynamoDb,
+    pub(crate) sqs: Sqs,
+    pub(crate) settings: AwsSettings,
+    pub(crate) clock: Arc<dyn Clock>,
+    pub(crate) meter: Meter,
+    /// `https://sqs.<region>.amazonaws.com/<account>/`, learnt from the first queue URL, so
+    /// that sending needs no `GetQueueUrl`.
+    pub(crate) queue_url_base: std::sync::OnceLock<String>,
+}
+
+impl AwsAdapters {
+    /// Clients from the environment's AWS settings (region, credentials, and
+    /// `AWS_ENDPOINT_URL` for an emulator), built once per process.
+    pub async fn from_env(settings: AwsSettings) -> Arc<AwsAdapters> {
+        let config = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+        AwsAdapters::new(&config, settings)
+    }
+
+    pub fn new(config: &aws_config::SdkConfig, settings: AwsSettings) -> Arc<AwsAdapters> {
+        Arc::new(AwsAdapters {
+            db: DynamoDb::new(config),
+            sqs: Sqs::new(config),
+            settings,
+            clock: Arc::new(SystemClock),
+            meter: Meter::default(),
+            queue_url_base: std::sync::OnceLock::new(),
+        })
+    }
+
+    pub fn ports(self: &Arc<Self>) -> Ports {
+        Ports {
+            users: self.clone(),
+            sessions: self.clone(),
+            groups: self.clone(),
+            messages: self.clone(),
+            inbox: self.clone(),
+            timers: self.clone(),
+            ledger: self.clone(),
+            clock: self.clock.clone(),
+        }
+    }
+
+    /// How many calls each service has answered, and the most that were in flight at once.
+    pub fn call_counts(&self) -> CallCounts {
+        self.meter.counts()
+    }
+
+    pub fn dynamodb(&self) -> &DynamoDb {
+        &self.db
+    }
+}
+
+/// Services on AWS, configured from the environment: what each Lambda builds at init.
+pub async fn services_from_env() -> Result<Services> {
+    let adapters = AwsAdapters::from_env(AwsSettings::from_env()?).await;
+    Ok(Services::new(adapters.ports(), config_from_env()?))
+}
+
+/// Maps an SDK failure to an internal error that names the operation (the details are
+/// logged, never shown to clients).
+pub(crate) fn sdk_error<E: std::fmt::Debug>(operation: &str) -> impl FnOnce(E) -> Error + '_ {
+    move |error| Error::internal(format!("{operation}: {error:?}"))
+}

@@ -1,0 +1,448 @@
+use async_trait::async_trait;
+use aws_sdk_dynamodb::types::{Put, TransactWriteItem, Update};
+
+use super::attrs::{
+    Item, get_id, get_n, get_opt_id, get_opt_n, get_opt_s, get_opt_time, get_s, get_time, id, item,
+    n, s, sortable_time, time, ttl,
+};
+use super::messages::{IDEMPOTENCY_KEEP_MS, back_off, failed_conditions};
+use super::{AwsAdapters, sdk_error};
+use crate::domain::money::{
+    Balance, Charge, ChargeRequest, CreditRequest, EntryKind, Idempotency, LedgerEntry, Rate,
+};
+use crate::domain::timer::{Timer, TimerState};
+use crate::domain::{Error, Id, Result, Timestamp, new_id};
+use crate::ports::{Ledger, TimerStore};
+
+const TIMER_SK: &str = "TIMER";
+const LEDGER_ATTEMPTS: usize = 10;
+
+fn timer_from(item: &Item) -> Result<Timer> {
+    let rate = match (
+        get_opt_n(item, "rate_amount")?,
+        get_opt_s(item, "rate_currency"),
+    ) {
+        (Some(amount_per_minute), Some(currency)) => Some(Rate {
+            amount_per_minute,
+            currency,
+        }),
+        _ => None,
+    };
+    Ok(Timer {
+        group_id: get_id(item, "pk")?,
+        state: TimerState::parse(&get_s(item, "state")?)?,
+        accumulated_ms: get_n(item, "accumulated_ms")?,
+        running_since: get_opt_time(item, "running_since")?,
+        started_at: get_opt_time(item, "started_at")?,
+        updated_at: get_time(item, "updated_at")?,
+        rate,
+        version: get_n(item, "version")?,
+        run_id: get_opt_id(item, "run_id")?,
+    })
+}
+
+#[async_trait]
+impl TimerStore for AwsAdapters {
+    async fn timer(&self, group_id: Id) -> Result<Option<Timer>> {
+        self.group_item(group_id.to_string(), TIMER_SK)
+            .await?
+            .as_ref()
+            .map(timer_from)
+            .transpose()
+    }
+
+    async fn save_timer(&self, timer: &Timer) -> Result<()> {
+        let timer_item = item([
+            ("pk", Some(id(timer.group_id))),
+            ("sk", Some(s(TIMER_SK))),
+            ("state", Some(s(timer.state.as_str()))),
+            ("accumulated_ms", Some(n(timer.accumulated_ms))),
+            ("running_since", timer.running_since.map(time)),
+            ("started_at", timer.started_at.map(time)),
+            ("updated_at", Some(time(timer.updated_at))),
+            (
+                "rate_amount",
+                timer.rate.as_ref().map(|r| n(r.amount_per_minute)),
+            ),
+            ("rate_currency", timer.rate.as_ref().map(|r| s(&r.currency))),
+            ("version", Some(n(timer.version))),
+            ("run_id", timer.run_id.map(id)),
+        ]);
+        let previous = timer.version - 1;
+        let mut put = self
+            .db
+            .put_item()
+            .table_name(&self.settings.groups_table)
+            .set_item(Some(timer_item));
+        put = if previous == 0 {
+            put.condition_expression("attribute_not_exists(pk)")
+        } else {
+            put.condition_expression("version = :previous")
+                .expression_attribute_values(":previous", n(previous))
+        };
+        match self.meter.dynamodb(put.send()).await {
+            Ok(_) => Ok(()),
+            Err(error) => {
+                let service = error.into_service_error();
+                if service.is_conditional_check_failed_exception() {
+                    Err(Error::Conflict(
+                        "the timer changed meanwhile; read it again".to_string(),
+                    ))
+                } else {
+                    Err(sdk_error("PutItem timer")(service))
+                }
+            }
+        }
+    }
+}
+
+fn wallet_pk(user_id: Id) -> String {
+    format!("WALLET#{user_id}")
+}
+
+fn idempotency_key(idempotency: &Idempotency) -> String {
+    format!("IDEM#{}#{}", idempotency.scope, idempotency.key)
+}
+
+fn put(table: &str, item: Item) -> Result<TransactWriteItem> {
+    Put::builder()
+        .table_name(table)
+        .set_item(Some(item))
+        .build()
+        .map(|put| TransactWriteItem::builder().put(put).build())
+        .map_err(Error::internal)
+}
+
+fn entry_item(entry: &LedgerEntry) -> Item {
+    item([
+        ("pk", Some(s(wallet_pk(entry.user_id)))),
+        (
+            "sk",
+            Some(s(format!(
+                "ENTRY#{}#{}",
+                sortable_time(entry.created_at),
+                entry.id
+            ))),
+        ),
+        ("id", Some(id(entry.id))),
+        ("user_id", Some(id(entry.user_id))),
+        ("amount", Some(n(entry.amount))),
+        ("currency", Some(s(&entry.currency))),
+        ("kind", Some(s(entry.kind.as_str()))),
+        ("charge_id", entry.charge_id.map(id)),
+        ("created_at", Some(time(entry.created_at))),
+    ])
+}
+
+fn entry_from(item: &Item) -> Result<LedgerEntry> {
+    Ok(LedgerEntry {
+        id: get_id(item, "id")?,
+        user_id: get_id(item, "user_id")?,
+        amount: get_n(item, "amount")?,
+        currency: get_s(item, "currency")?,
+        kind: EntryKind::parse(&get_s(item, "kind")?)?,
+        charge_id: get_opt_id(item, "charge_id")?,
+        created_at: get_time(item, "created_at")?,
+    })
+}
+
+fn charge_item(owner: Id, charge: &Charge) -> Item {
+    item([
+        ("pk", Some(s(wallet_pk(owner)))),
+        (
+            "sk",
+            Some(s(format!(
+                "CHARGE#{}#{}",
+                sortable_time(charge.created_at),
+                charge.id
+            ))),
+        ),
+        ("id", Some(id(charge.id))),
+        ("payer_id", Some(id(charge.payer_id))),
+        ("payee_id", Some(id(charge.payee_id))),
+        ("amount", Some(n(charge.amount))),
+        ("currency", Some(s(&charge.currency))),
+        ("group_id", charge.group_id.map(id)),
+        ("description", charge.description.as_ref().map(s)),
+        ("created_at", Some(time(charge.created_at))),
+    ])
+}
+
+fn charge_from(item: &Item) -> Result<Charge> {
+    Ok(Charge {
+        id: get_id(item, "id")?,
+        payer_id: get_id(item, "payer_id")?,
+        payee_id: get_id(item, "payee_id")?,
+        amount: get_n(item, "amount")?,
+        currency: get_s(item, "currency")?,
+        group_id: get_opt_id(item, "group_id")?,
+        description: get_opt_s(item, "description"),
+        created_at: get_time(item, "created_at")?,
+    })
+}
+
+fn add_to_balance(
+    table: &str,
+    user_id: Id,
+    currency: &str,
+    amount: i64,
+) -> Result<TransactWriteItem> {
+    Update::builder()
+        .table_name(table)
+        .key("pk", s(wallet_pk(user_id)))
+        .key("sk", s(format!("BALANCE#{currency}")))
+        .update_expression("ADD balance :amount SET currency = :currency")
+        .expression_attribute_values(":amount", n(amount))
+        .expression_attribute_values(":currency", s(currency))
+        .build()
+        .map(|update| TransactWriteItem::builder().update(update).build())
+        .map_err(Error::internal)
+}
+
+impl AwsAdapters {
+    fn claim(
+        &self,
+        idempotency: &Idempotency,
+        result: &impl serde::Serialize,
+        now: Timestamp,
+    ) -> Result<TransactWriteItem> {
+        let result = serde_json::to_string(result).map_err(Error::internal)?;
+        let keep_until = now.plus_millis(IDEMPOTENCY_KEEP_MS);
+        Put::builder()
+            .table_name(&self.settings.idempotency_table)
+            .set_item(Some(item([
+                ("key", Some(s(idempotency_key(idempotency)))),
+                ("fingerprint", Some(s(&idempotency.fingerprint))),
+                ("result", Some(s(result))),
+                ("expires_at", Some(time(keep_until))),
+                ("ttl", Some(ttl(keep_until))),
+            ])))
+            .condition_expression("attribute_not_exists(#key) OR expires_at < :now")
+            .expression_attribute_names("#key", "key")
+            .expression_attribute_values(":now", time(now))
+            .build()
+            .map(|put| TransactWriteItem::builder().put(put).build())
+            .map_err(Error::internal)
+    }
+
+    /// What a used key stands for: the stored result for the same parameters, `Conflict`
+    /// for others, `None` when the record is gone (expired meanwhile).
+    async fn replay<T: serde::de::DeserializeOwned>(
+        &self,
+        idempotency: &Idempotency,
+        now: Timestamp,
+    ) -> Result<Option<T>> {
+        let Some(record) = self
+            .idempotency_record(&idempotency_key(idempotency), now)
+            .await?
+        else {
+            return Ok(None);
+        };
+        if get_s(&record, "fingerprint")? != idempotency.fingerprint {
+            return Err(Error::Conflict(
+                "this idempotency_key was used with different parameters".to_string(),
+            ));
+        }
+        serde_json::from_str(&get_s(&record, "result")?)
+            .map(Some)
+            .map_err(Error::internal)
+    }
+
+    async fn wallet_items(
+        &self,
+        user_id: Id,
+        prefix: &str,
+        newest_first: bool,
+        limit: Option<i32>,
+    ) -> Result<Vec<Item>> {
+        let mut items = Vec::new();
+        let mut start = None;
+        loop {
+            let output = self
+                .meter
+                .dynamodb(
+                    self.db
+                        .query()
+                        .table_name(&self.settings.money_table)
+                        .consistent_read(true)
+                        .key_condition_expression("pk = :pk AND begins_with(sk, :prefix)")
+                        .expression_attribute_values(":pk", s(wallet_pk(user_id)))
+                        .expression_attribute_values(":prefix", s(prefix))
+                        .scan_index_forward(!newest_first)
+                        .set_limit(limit)
+                        .set_exclusive_start_key(start)
+                        .send(),
+                )
+                .await
+                .map_err(sdk_error("Query money"))?;
+            items.extend(output.items().iter().cloned());
+            start = output.last_evaluated_key().cloned();
+            let full = limit.is_some_and(|l| items.len() >= l as usize);
+            if start.is_none() || full {
+                return Ok(items);
+            }
+        }
+    }
+}
+
+#[async_trait]
+impl Ledger for AwsAdapters {
+    async fn credit(&self, request: &CreditRequest) -> Result<(LedgerEntry, bool)> {
+        let table = &self.settings.money_table;
+        let entry = &request.entry;
+        for attempt in 0..LEDGER_ATTEMPTS {
+            let now = self.clock.now();
+            let outcome = self
+                .meter
+                .dynamodb(
+                    self.db
+                        .transact_write_items()
+                        .transact_items(self.claim(&request.idempotency, entry, now)?)
+                        .transact_items(add_to_balance(
+                            table,
+                            entry.user_id,
+                            &entry.currency,
+                            entry.amount,
+                        )?)
+                        .transact_items(put(table, entry_item(entry))?)
+                        .send(),
+                )
+                .await;
+            let error = match outcome {
+                Ok(_) => return Ok((entry.clone(), true)),
+                Err(error) => error.into_service_error(),
+            };
+            let failed = failed_conditions(&error)
+                .ok_or_else(|| sdk_error("TransactWriteItems credit")(&error))?;
+            if failed.first() == Some(&true)
+                && let Some(original) = self.replay(&request.idempotency, now).await?
+            {
+                return Ok((original, false));
+            }
+            back_off(attempt).await;
+        }
+        Err(Error::internal("credit: the wallet stayed contended"))
+    }
+
+    async fn charge(&self, request: &ChargeRequest) -> Result<(Charge, bool)> {
+        let table = &self.settings.money_table;
+        let charge = &request.charge;
+        let payer_debit = Update::builder()
+            .table_name(table)
+            .key("pk", s(wallet_pk(charge.payer_id)))
+            .key("sk", s(format!("BALANCE#{}", charge.currency)))
+            .update_expression("SET balance = balance - :amount")
+            .condition_expression("balance >= :amount")
+            .expression_attribute_values(":amount", n(charge.amount))
+            .build()
+            .map(|update| TransactWriteItem::builder().update(update).build())
+            .map_err(Error::internal)?;
+        let entries = [
+            (charge.payer_id, -charge.amount, EntryKind::ChargeDebit),
+            (charge.payee_id, charge.amount, EntryKind::ChargeCredit),
+        ]
+        .map(|(user_id, amount, kind)| LedgerEntry {
+            id: new_id(),
+            user_id,
+            amount,
+            currency: charge.currency.clone(),
+            kind,
+            charge_id: Some(charge.id),
+            created_at: charge.created_at,
+        });
+        for attempt in 0..LEDGER_ATTEMPTS {
+            let now = self.clock.now();
+            let mut writes = vec![self.claim(&request.idempotency, charge, now)?];
+            let source_index = request.source.as_ref().map(|_| writes.len());
+            if let Some(source) = &request.source {
+                let marker = Put::builder()
+                    .table_name(&self.settings.idempotency_table)
+                    .set_item(Some(item([
+                        ("key", Some(s(format!("SOURCE#{source}")))),
+                        ("charge_id", Some(id(charge.id))),
+                    ])))
+                    .condition_expression("attribute_not_exists(#key)")
+                    .expression_attribute_names("#key", "key")
+                    .build()
+                    .map_err(Error::internal)?;
+                writes.push(TransactWriteItem::builder().put(marker).build());
+            }
+            let payer_index = writes.len();
+            writes.push(payer_debit.clone());
+            writes.push(add_to_balance(
+                table,
+                charge.payee_id,
+                &charge.currency,
+                charge.amount,
+            )?);
+            for entry in &entries {
+                writes.push(put(table, entry_item(entry))?);
+            }
+            writes.push(put(table, charge_item(charge.payer_id, charge))?);
+            writes.push(put(table, charge_item(charge.payee_id, charge))?);
+            let outcome = self
+                .meter
+                .dynamodb(
+                    self.db
+                        .transact_write_items()
+                        .set_transact_items(Some(writes))
+                        .send(),
+                )
+                .await;
+            let error = match outcome {
+                Ok(_) => return Ok((charge.clone(), true)),
+                Err(error) => error.into_service_error(),
+            };
+            let failed = failed_conditions(&error)
+                .ok_or_else(|| sdk_error("TransactWriteItems charge")(&error))?;
+            if failed.first() == Some(&true)
+                && let Some(original) = self.replay(&request.idempotency, now).await?
+            {
+                return Ok((original, false));
+            }
+            if source_index.is_some_and(|i| failed.get(i) == Some(&true)) {
+                return Err(Error::Conflict(
+                    "this timer run has been charged already".to_string(),
+                ));
+            }
+            if failed.get(payer_index) == Some(&true) {
+                return Err(Error::InsufficientFunds(format!(
+                    "the payer's {} balance is too low for this charge",
+                    charge.currency
+                )));
+            }
+            // A collision with a concurrent transaction on the same wallet: try again.
+            back_off(attempt).await;
+        }
+        Err(Error::internal("charge: the wallets stayed contended"))
+    }
+
+    async fn balances(&self, user_id: Id) -> Result<Vec<Balance>> {
+        self.wallet_items(user_id, "BALANCE#", false, None)
+            .await?
+            .iter()
+            .map(|item| {
+                Ok(Balance {
+                    currency: get_s(item, "currency")?,
+                    amount: get_n(item, "balance")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn entries(&self, user_id: Id) -> Result<Vec<LedgerEntry>> {
+        self.wallet_items(user_id, "ENTRY#", false, None)
+            .await?
+            .iter()
+            .map(entry_from)
+            .collect()
+    }
+
+    async fn charges_of_user(&self, user_id: Id) -> Result<Vec<Charge>> {
+        self.wallet_items(user_id, "CHARGE#", true, Some(500))
+            .await?
+            .iter()
+            .map(charge_from)
+            .collect()
+    }
+}

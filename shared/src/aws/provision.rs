@@ -1,0 +1,162 @@
+//! Creates the tables on an emulator (tests, local runs). Deployments get the same tables
+//! from `template.yaml`: keep both in step.
+
+use aws_sdk_dynamodb::types::{
+    AttributeDefinition, BillingMode, GlobalSecondaryIndex, KeySchemaElement, KeyType, Projection,
+    ProjectionType, ScalarAttributeType, TimeToLiveSpecification,
+};
+
+use super::{AwsAdapters, AwsSettings, sdk_error};
+use crate::domain::{Error, Result};
+
+/// An attribute of a key: its name, type and role.
+type Key<'a> = (&'a str, ScalarAttributeType, KeyType);
+
+struct Table<'a> {
+    name: &'a str,
+    keys: &'a [Key<'a>],
+    /// A global secondary index: its name and keys.
+    index: Option<(&'a str, &'a [Key<'a>])>,
+    ttl: bool,
+}
+
+fn tables(settings: &AwsSettings) -> Vec<Table<'_>> {
+    use KeyType::{Hash, Range};
+    use ScalarAttributeType::{N, S};
+    vec![
+        Table {
+            name: &settings.users_table,
+            keys: &[("pk", S, Hash)],
+            index: None,
+            ttl: false,
+        },
+        Table {
+            name: &settings.sessions_table,
+            keys: &[("id", S, Hash)],
+            index: Some(("by_user", &[("user_id", S, Hash), ("expires_at", N, Range)])),
+            ttl: true,
+        },
+        Table {
+            name: &settings.groups_table,
+            keys: &[("pk", S, Hash), ("sk", S, Range)],
+            index: Some((
+                "by_member",
+                &[("member_user_id", S, Hash), ("pk", S, Range)],
+            )),
+            ttl: false,
+        },
+        Table {
+            name: &settings.messages_table,
+            keys: &[("group_id", S, Hash), ("seq", N, Range)],
+            index: None,
+            ttl: false,
+        },
+        Table {
+            name: &settings.idempotency_table,
+            keys: &[("key", S, Hash)],
+            index: None,
+            ttl: true,
+        },
+        Table {
+            name: &settings.money_table,
+            keys: &[("pk", S, Hash), ("sk", S, Range)],
+            index: None,
+            ttl: false,
+        },
+    ]
+}
+
+fn key_schema(keys: &[Key<'_>]) -> Result<Vec<KeySchemaElement>> {
+    keys.iter()
+        .map(|(name, _, kind)| {
+            KeySchemaElement::builder()
+                .attribute_name(*name)
+                .key_type(kind.clone())
+                .build()
+                .map_err(Error::internal)
+        })
+        .collect()
+}
+
+/// Creates every table with its keys, index and TTL setting.
+pub async fn create_tables(adapters: &AwsAdapters) -> Result<()> {
+    for table in tables(&adapters.settings) {
+        let mut definitions: Vec<(&str, ScalarAttributeType)> = Vec::new();
+        let index_keys = table.index.map(|(_, keys)| keys).unwrap_or(&[]);
+        for (name, kind, _) in table.keys.iter().chain(index_keys) {
+            if !definitions.iter().any(|(n, _)| n == name) {
+                definitions.push((name, kind.clone()));
+            }
+        }
+        let mut request = adapters
+            .db
+            .create_table()
+            .table_name(table.name)
+            .billing_mode(BillingMode::PayPerRequest)
+            .set_key_schema(Some(key_schema(table.keys)?));
+        for (name, kind) in definitions {
+            request = request.attribute_definitions(
+                AttributeDefinition::builder()
+                    .attribute_name(name)
+                    .attribute_type(kind)
+                    .build()
+                    .map_err(Error::internal)?,
+            );
+        }
+        if let Some((index_name, keys)) = table.index {
+            request = request.global_secondary_indexes(
+                GlobalSecondaryIndex::builder()
+                    .index_name(index_name)
+                    .set_key_schema(Some(key_schema(keys)?))
+                    .projection(
+                        Projection::builder()
+                            .projection_type(ProjectionType::All)
+                            .build(),
+                    )
+                    .build()
+                    .map_err(Error::internal)?,
+            );
+        }
+        request.send().await.map_err(sdk_error("CreateTable"))?;
+        if table.ttl {
+            adapters
+                .db
+                .update_time_to_live()
+                .table_name(table.name)
+                .time_to_live_specification(
+                    TimeToLiveSpecification::builder()
+                        .attribute_name("ttl")
+                        .enabled(true)
+                        .build()
+                        .map_err(Error::internal)?,
+                )
+                .send()
+                .await
+                .map_err(sdk_error("UpdateTimeToLive"))?;
+        }
+    }
+    Ok(())
+}
+
+/// Adapters against an AWS emulator at `endpoint` (moto, say), with dummy credentials and
+/// fresh tables named from `prefix`: what the AWS tests and local runs use.
+pub async fn on_emulator(
+    endpoint: &str,
+    prefix: &str,
+    visibility: std::time::Duration,
+) -> Result<std::sync::Arc<AwsAdapters>> {
+    let credentials =
+        aws_sdk_dynamodb::config::Credentials::new("test", "test", None, None, "emulator");
+    let config = aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .endpoint_url(endpoint)
+        .region(aws_config::Region::new("us-east-1"))
+        .credentials_provider(credentials)
+        .load()
+        .await;
+    let mut settings = AwsSettings::with_prefix(prefix);
+    settings.visibility = visibility;
+    settings.validate()?;
+    let adapters = AwsAdapters::new(&config, settings);
+    create_tables(&adapters).await?;
+    Ok(adapters)
+}

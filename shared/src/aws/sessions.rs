@@ -1,0 +1,138 @@
+use async_trait::async_trait;
+
+use super::attrs::{Item, bytes, get_bytes, get_id, get_s, get_time, id, item, s, time, ttl};
+use super::{AwsAdapters, sdk_error};
+use crate::domain::session::{Session, SessionRecord};
+use crate::domain::{Error, Id, Result, Timestamp};
+use crate::ports::SessionStore;
+
+fn session_from(item: &Item) -> Result<SessionRecord> {
+    let hash = get_bytes(item, "secret_hash")?;
+    Ok(SessionRecord {
+        session: Session {
+            id: get_id(item, "id")?,
+            user_id: get_id(item, "user_id")?,
+            device: get_s(item, "device")?,
+            created_at: get_time(item, "created_at")?,
+            expires_at: get_time(item, "expires_at")?,
+        },
+        secret_hash: hash
+            .try_into()
+            .map_err(|_| Error::internal("stored secret hash is not 32 bytes"))?,
+    })
+}
+
+#[async_trait]
+impl SessionStore for AwsAdapters {
+    async fn insert_session(&self, record: &SessionRecord) -> Result<()> {
+        let session = &record.session;
+        let session_item = item([
+            ("id", Some(id(session.id))),
+            ("user_id", Some(id(session.user_id))),
+            ("device", Some(s(&session.device))),
+            ("created_at", Some(time(session.created_at))),
+            ("expires_at", Some(time(session.expires_at))),
+            ("ttl", Some(ttl(session.expires_at))),
+            ("secret_hash", Some(bytes(&record.secret_hash))),
+        ]);
+        self.meter
+            .dynamodb(
+                self.db
+                    .put_item()
+                    .table_name(&self.settings.sessions_table)
+                    .set_item(Some(session_item))
+                    .send(),
+            )
+            .await
+            .map_err(sdk_error("PutItem sessions"))?;
+        Ok(())
+    }
+
+    async fn session_by_id(&self, session_id: Id) -> Result<Option<SessionRecord>> {
+        let output = self
+            .meter
+            .dynamodb(
+                self.db
+                    .get_item()
+                    .table_name(&self.settings.sessions_table)
+                    .key("id", id(session_id))
+                    .send(),
+            )
+            .await
+            .map_err(sdk_error("GetItem sessions"))?;
+        output.item().map(session_from).transpose()
+    }
+
+    async fn delete_session(&self, session_id: Id) -> Result<()> {
+        self.meter
+            .dynamodb(
+                self.db
+                    .delete_item()
+                    .table_name(&self.settings.sessions_table)
+                    .key("id", id(session_id))
+                    .send(),
+            )
+            .await
+            .map_err(sdk_error("DeleteItem sessions"))?;
+        Ok(())
+    }
+
+    async fn live_sessions_of_user(&self, user_id: Id, now: Timestamp) -> Result<Vec<Session>> {
+        let mut sessions = Vec::new();
+        let mut start = None;
+        loop {
+            let output = self
+                .meter
+                .dynamodb(
+                    self.db
+                        .query()
+                        .table_name(&self.settings.sessions_table)
+                        .index_name("by_user")
+                        .key_condition_expression("user_id = :user AND expires_at > :now")
+                        .expression_attribute_values(":user", id(user_id))
+                        .expression_attribute_values(":now", time(now))
+                        .set_exclusive_start_key(start)
+                        .send(),
+                )
+                .await
+                .map_err(sdk_error("Query sessions by_user"))?;
+            for item in output.items() {
+                sessions.push(session_from(item)?.session);
+            }
+            start = output.last_evaluated_key().cloned();
+            if start.is_none() {
+                return Ok(sessions);
+            }
+        }
+    }
+
+    async fn expired_sessions(&self, now: Timestamp, limit: usize) -> Result<Vec<Session>> {
+        let mut sessions = Vec::new();
+        let mut start = None;
+        loop {
+            let output = self
+                .meter
+                .dynamodb(
+                    self.db
+                        .scan()
+                        .table_name(&self.settings.sessions_table)
+                        .filter_expression("expires_at <= :now")
+                        .expression_attribute_values(":now", time(now))
+                        .set_exclusive_start_key(start)
+                        .send(),
+                )
+                .await
+                .map_err(sdk_error("Scan sessions"))?;
+            for item in output.items() {
+                sessions.push(session_from(item)?.session);
+                if sessions.len() >= limit {
+                    return Ok(sessions);
+                }
+            }
+            start = output.last_evaluated_key().cloned();
+            if start.is_none() {
+                return Ok(sessions);
+            }
+        }
+    }
+}
