@@ -35,7 +35,7 @@ async fn cast(server: &Server) -> Cast {
     let stranger_id = server.sign_up("stranger").await;
     let provider = server.login("drfox", "laptop").await;
     let member = server.login("alice", "phone").await;
-    let group = create_group(&server, &provider, &[&member_id]).await;
+    let group = create_group(server, &provider, &[&member_id]).await;
     Cast {
         admin,
         provider,

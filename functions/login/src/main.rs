@@ -5,6 +5,6 @@ use std::sync::Arc;
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
     lambda_http::tracing::init_default_subscriber();
-    let services = chat_core::config::embedded_services_from_env()?;
+    let services = chat_core::aws::services_from_env().await?;
     chat_core::http::lambda::run(&login::Login, Arc::new(services)).await
 }

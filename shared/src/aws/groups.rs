@@ -75,24 +75,28 @@ impl AwsAdapters {
         &self.settings.groups_table
     }
 
-    /// Every item of a group's partition: the group, its members, its timer.
-    async fn group_partition(&self, group_id: Id, sk_prefix: &str) -> Result<Vec<Item>> {
+    /// Items of a group's partition whose sort key starts with `sk_prefix` (all of them:
+    /// the group, its members, its timer, when it is `None`).
+    async fn group_partition(&self, group_id: Id, sk_prefix: Option<&str>) -> Result<Vec<Item>> {
         let mut items = Vec::new();
         let mut start = None;
         loop {
+            let mut query = self
+                .db
+                .query()
+                .table_name(self.table())
+                .consistent_read(true)
+                .expression_attribute_values(":pk", id(group_id))
+                .set_exclusive_start_key(start);
+            query = match sk_prefix {
+                Some(prefix) => query
+                    .key_condition_expression("pk = :pk AND begins_with(sk, :prefix)")
+                    .expression_attribute_values(":prefix", s(prefix)),
+                None => query.key_condition_expression("pk = :pk"),
+            };
             let output = self
                 .meter
-                .dynamodb(
-                    self.db
-                        .query()
-                        .table_name(self.table())
-                        .consistent_read(true)
-                        .key_condition_expression("pk = :pk AND begins_with(sk, :prefix)")
-                        .expression_attribute_values(":pk", id(group_id))
-                        .expression_attribute_values(":prefix", s(sk_prefix))
-                        .set_exclusive_start_key(start)
-                        .send(),
-                )
+                .dynamodb(query.send())
                 .await
                 .map_err(sdk_error("Query groups"))?;
             items.extend(output.items().iter().cloned());
@@ -267,14 +271,14 @@ impl GroupStore for AwsAdapters {
     }
 
     async fn members(&self, group_id: Id) -> Result<Vec<MemberRecord>> {
-        let items = self.group_partition(group_id, "MEMBER#").await?;
+        let items = self.group_partition(group_id, Some("MEMBER#")).await?;
         Ok(sorted(
             items.iter().map(member_from).collect::<Result<_>>()?,
         ))
     }
 
     async fn group_with_members(&self, group_id: Id) -> Result<Option<(Group, Vec<MemberRecord>)>> {
-        let items = self.group_partition(group_id, "").await?;
+        let items = self.group_partition(group_id, None).await?;
         let mut group = None;
         let mut members = Vec::new();
         for item in &items {

@@ -156,8 +156,21 @@ impl AwsAdapters {
         self.meter.counts()
     }
 
+    /// Starts a new measurement of [`Self::call_counts`].
+    pub fn reset_call_counts(&self) {
+        self.meter.reset();
+    }
+
     pub fn dynamodb(&self) -> &DynamoDb {
         &self.db
+    }
+
+    pub fn sqs(&self) -> &Sqs {
+        &self.sqs
+    }
+
+    pub fn settings(&self) -> &AwsSettings {
+        &self.settings
     }
 }
 

@@ -1,0 +1,282 @@
+//! Whole flows through the Lambda handlers on the AWS adapters, against the emulator that
+//! `scripts/test` starts (`CHAT_TEST_AWS_ENDPOINT`); run with `--include-ignored`.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chat_core::aws::AwsAdapters;
+use chat_core::aws::provision::on_emulator;
+use chat_core::http::Routes;
+use chat_core::http::lambda::handle_event;
+use chat_core::service::{Config, Services};
+use serde_json::{Value, json};
+
+async fn on_aws() -> (Arc<AwsAdapters>, Services) {
+    let endpoint = std::env::var("CHAT_TEST_AWS_ENDPOINT")
+        .expect("CHAT_TEST_AWS_ENDPOINT must name the AWS emulator (scripts/test starts one)");
+    let prefix = format!("f{}", &uuid::Uuid::now_v7().simple().to_string()[20..]);
+    let adapters = on_emulator(&endpoint, &prefix, Duration::from_secs(30))
+        .await
+        .unwrap_or_else(|e| {
+            panic!("the AWS emulator at {endpoint} is unreachable or failing: {e}")
+        });
+    let services = Services::new(adapters.ports(), Config::default());
+    (adapters, services)
+}
+
+/// Sends one API Gateway (HTTP API, payload 2.0) event through a function's handler.
+async fn invoke(
+    routes: &dyn Routes,
+    services: &Services,
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+    body: Option<Value>,
+) -> (u16, Value) {
+    let (raw_path, query) = path.split_once('?').unwrap_or((path, ""));
+    let mut headers = json!({ "content-type": "application/json" });
+    if let Some(token) = token {
+        headers["authorization"] = json!(format!("Bearer {token}"));
+    }
+    let event = json!({
+        "version": "2.0",
+        "routeKey": "$default",
+        "rawPath": raw_path,
+        "rawQueryString": query,
+        "headers": headers,
+        "requestContext": {
+            "accountId": "123456789012", "apiId": "test", "domainName": "test.local",
+            "domainPrefix": "test", "requestId": uuid::Uuid::now_v7().to_string(),
+            "routeKey": "$default", "stage": "$default", "time": "29/Nov/2026:12:00:00 +0000",
+            "timeEpoch": 1795867200000u64,
+            "http": { "method": method, "path": raw_path, "protocol": "HTTP/1.1",
+                      "sourceIp": "127.0.0.1", "userAgent": "test" }
+        },
+        "body": body.map(|b| b.to_string()),
+        "isBase64Encoded": false
+    });
+    let request = lambda_http::request::from_str(&event.to_string()).expect("a valid event");
+    let response = handle_event(routes, services, request).await;
+    let status = response.status().as_u16();
+    let body = match response.body() {
+        lambda_http::Body::Text(text) => serde_json::from_str(text).expect("JSON body"),
+        _ => Value::Null,
+    };
+    (status, body)
+}
+
+const PASSWORD: &str = "correct-horse-battery";
+
+async fn sign_up_and_login(services: &Services, name: &str, device: &str) -> (String, String) {
+    let body = json!({ "username": name, "password": PASSWORD });
+    let (status, _) = invoke(
+        &login::Login,
+        services,
+        "POST",
+        "/users",
+        None,
+        Some(body.clone()),
+    )
+    .await;
+    assert!(status == 201 || status == 409, "sign-up: {status}");
+    let mut login = body;
+    login["device"] = json!(device);
+    let (status, answer) = invoke(
+        &login::Login,
+        services,
+        "POST",
+        "/sessions",
+        None,
+        Some(login),
+    )
+    .await;
+    assert_eq!(status, 201, "{answer}");
+    (
+        answer["user"]["id"].as_str().unwrap().to_string(),
+        answer["token"].as_str().unwrap().to_string(),
+    )
+}
+
+async fn queue_names(adapters: &AwsAdapters) -> Vec<String> {
+    let output = adapters
+        .sqs()
+        .list_queues()
+        .queue_name_prefix(&adapters.settings().queue_prefix)
+        .send()
+        .await
+        .expect("ListQueues");
+    output
+        .queue_urls()
+        .iter()
+        .map(|url| url.rsplit('/').next().unwrap().to_string())
+        .collect()
+}
+
+async fn poll(
+    services: &Services,
+    token: &str,
+    wait: u64,
+    ack: Option<&str>,
+) -> (Vec<Value>, Option<String>) {
+    let (status, answer) = invoke(
+        &poll::Poll,
+        services,
+        "POST",
+        "/poll",
+        Some(token),
+        Some(json!({ "wait": wait, "ack": ack })),
+    )
+    .await;
+    assert_eq!(status, 200, "{answer}");
+    (
+        answer["events"].as_array().unwrap().clone(),
+        answer["ack"].as_str().map(str::to_string),
+    )
+}
+
+#[tokio::test]
+#[ignore = "needs the AWS emulator: run through scripts/test"]
+async fn two_users_chat_through_the_lambda_handlers_and_logging_out_deletes_the_queue() {
+    let (adapters, services) = on_aws().await;
+    let (_alice, alice_token) = sign_up_and_login(&services, "alice", "phone").await;
+    let (bob, bob_token) = sign_up_and_login(&services, "bob", "phone").await;
+    assert_eq!(
+        queue_names(&adapters).await.len(),
+        2,
+        "one queue per session"
+    );
+
+    let (status, created) = invoke(
+        &group_manage::GroupManage,
+        &services,
+        "POST",
+        "/groups",
+        Some(&alice_token),
+        Some(json!({ "kind": "group", "name": "aws", "member_ids": [bob] })),
+    )
+    .await;
+    assert_eq!(status, 201, "{created}");
+    let group = created["group"]["id"].as_str().unwrap().to_string();
+    let (joined, ack) = poll(&services, &bob_token, 5, None).await;
+    assert_eq!(joined[0]["type"], "member_added");
+    poll(&services, &bob_token, 0, ack.as_deref()).await;
+
+    let (status, sent) = invoke(
+        &send_message::SendMessage,
+        &services,
+        "POST",
+        &format!("/groups/{group}/messages"),
+        Some(&alice_token),
+        Some(json!({ "text": "hello from lambda", "client_msg_id": "a-1" })),
+    )
+    .await;
+    assert_eq!(status, 201, "{sent}");
+    let (events, ack) = poll(&services, &bob_token, 5, None).await;
+    assert_eq!(events.len(), 1);
+    assert_eq!(events[0]["message"]["text"], "hello from lambda");
+    assert_eq!(events[0]["message"]["seq"], 1);
+    let (after_ack, none) = poll(&services, &bob_token, 0, ack.as_deref()).await;
+    assert!(after_ack.is_empty() && none.is_none());
+
+    let (status, history) = invoke(
+        &poll::Poll,
+        &services,
+        "GET",
+        &format!("/groups/{group}/messages?after=0"),
+        Some(&bob_token),
+        None,
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(history["messages"][0]["id"], sent["message"]["id"]);
+
+    let (status, _) = invoke(
+        &login::Login,
+        &services,
+        "DELETE",
+        "/sessions/current",
+        Some(&bob_token),
+        None,
+    )
+    .await;
+    assert_eq!(status, 204);
+    let queues = queue_names(&adapters).await;
+    assert_eq!(queues.len(), 1, "bob's queue is gone: {queues:?}");
+    let (status, _) = invoke(
+        &login::Login,
+        &services,
+        "GET",
+        "/me",
+        Some(&bob_token),
+        None,
+    )
+    .await;
+    assert_eq!(status, 401);
+}
+
+#[tokio::test]
+#[ignore = "needs the AWS emulator: run through scripts/test"]
+async fn one_message_costs_at_most_2_plus_k_plus_k_times_s_calls_with_concurrent_fan_out() {
+    let (adapters, services) = on_aws().await;
+    let (k, s) = (3usize, 2usize);
+    let mut tokens = Vec::new();
+    let mut ids = Vec::new();
+    for member in 0..k {
+        for device in 0..s {
+            let (id, token) =
+                sign_up_and_login(&services, &format!("member{member}"), &format!("d{device}"))
+                    .await;
+            if device == 0 {
+                ids.push(id);
+            }
+            tokens.push(token);
+        }
+    }
+    let (status, created) = invoke(
+        &group_manage::GroupManage,
+        &services,
+        "POST",
+        "/groups",
+        Some(&tokens[0]),
+        Some(json!({ "kind": "group", "member_ids": ids[1..] })),
+    )
+    .await;
+    assert_eq!(status, 201, "{created}");
+    let group = created["group"]["id"].as_str().unwrap().to_string();
+    let messages_path = format!("/groups/{group}/messages");
+    let send = |n: usize| {
+        invoke(
+            &send_message::SendMessage,
+            &services,
+            "POST",
+            &messages_path,
+            Some(&tokens[0]),
+            Some(json!({ "text": "count me", "client_msg_id": format!("m{n}") })),
+        )
+    };
+    // Warm: the token is verified and the queue URL base learnt once per process.
+    assert_eq!(send(0).await.0, 201);
+
+    adapters.reset_call_counts();
+    assert_eq!(send(1).await.0, 201);
+    let calls = adapters.call_counts();
+    let budget = 2 + k + k * s;
+    println!(
+        "one message, k={k} members with s={s} sessions: {} DynamoDB + {} SQS = {} calls (budget {budget}); {} calls in flight at most",
+        calls.dynamodb,
+        calls.sqs,
+        calls.dynamodb + calls.sqs,
+        calls.max_in_flight
+    );
+    // The sending session is skipped: k·s − 1 deliveries.
+    assert_eq!(calls.sqs as usize, k * s - 1);
+    assert!((calls.dynamodb + calls.sqs) as usize <= budget, "{calls:?}");
+    assert!(
+        calls.max_in_flight as usize >= k * s - 1,
+        "fan-out ran one call after another: {calls:?}"
+    );
+    for token in &tokens[1..] {
+        let (events, _) = poll(&services, token, 1, None).await;
+        assert_eq!(events.iter().filter(|e| e["type"] == "message").count(), 2);
+    }
+}
