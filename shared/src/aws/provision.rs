@@ -138,6 +138,49 @@ pub async fn create_tables(adapters: &AwsAdapters) -> Result<()> {
     Ok(())
 }
 
+async fn emulator_config(endpoint: &str) -> aws_config::SdkConfig {
+    let credentials =
+        aws_sdk_dynamodb::config::Credentials::new("test", "test", None, None, "emulator");
+    aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .endpoint_url(endpoint)
+        .region(aws_config::Region::new("us-east-1"))
+        .credentials_provider(credentials)
+        .load()
+        .await
+}
+
+/// Deletes the tables named from `prefix` and the queues under it, where they exist.
+pub async fn reset_on_emulator(endpoint: &str, prefix: &str) -> Result<()> {
+    let config = emulator_config(endpoint).await;
+    let adapters = AwsAdapters::new(&config, AwsSettings::with_prefix(prefix));
+    for table in tables(&adapters.settings) {
+        // A table that is not there is already reset.
+        let _ = adapters
+            .db
+            .delete_table()
+            .table_name(table.name)
+            .send()
+            .await;
+    }
+    let queues = adapters
+        .sqs
+        .list_queues()
+        .queue_name_prefix(format!("{prefix}-"))
+        .send()
+        .await
+        .map_err(sdk_error("ListQueues"))?;
+    for url in queues.queue_urls() {
+        adapters
+            .sqs
+            .delete_queue()
+            .queue_url(url)
+            .send()
+            .await
+            .map_err(sdk_error("DeleteQueue"))?;
+    }
+    Ok(())
+}
+
 /// Adapters against an AWS emulator at `endpoint` (moto, say), with dummy credentials and
 /// fresh tables named from `prefix`: what the AWS tests and local runs use.
 pub async fn on_emulator(
