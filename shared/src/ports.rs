@@ -73,6 +73,22 @@ pub trait SessionStore: Send + Sync {
     async fn delete_session(&self, id: Id) -> Result<()>;
     /// The user's sessions that are live at `now`.
     async fn live_sessions_of_user(&self, user_id: Id, now: Timestamp) -> Result<Vec<Session>>;
+    /// The live sessions of several users, each user's look-up on its own: one failure
+    /// does not hide the others. By default the look-ups run concurrently.
+    async fn live_sessions_of_users(
+        &self,
+        user_ids: &[Id],
+        now: Timestamp,
+    ) -> Vec<(Id, Result<Vec<Session>>)> {
+        let lookups = user_ids
+            .iter()
+            .map(|id| self.live_sessions_of_user(*id, now));
+        user_ids
+            .iter()
+            .copied()
+            .zip(futures_util::future::join_all(lookups).await)
+            .collect()
+    }
     /// Up to `limit` sessions expired at `now`, for the sweep that deletes their inboxes.
     async fn expired_sessions(&self, now: Timestamp, limit: usize) -> Result<Vec<Session>>;
 }
@@ -134,6 +150,16 @@ pub trait Inbox: Send + Sync {
     async fn delete_inbox(&self, session_id: Id) -> Result<()>;
     /// `NotFound` when the session has no inbox.
     async fn deliver(&self, session_id: Id, body: &str) -> Result<()>;
+    /// Delivers one body to several inboxes, each on its own (a missing inbox fails only its
+    /// own delivery). By default the deliveries run concurrently.
+    async fn deliver_to_each(&self, session_ids: &[Id], body: &str) -> Vec<(Id, Result<()>)> {
+        let deliveries = session_ids.iter().map(|id| self.deliver(*id, body));
+        session_ids
+            .iter()
+            .copied()
+            .zip(futures_util::future::join_all(deliveries).await)
+            .collect()
+    }
     /// Waits up to `wait` and returns as soon as anything is visible. What it returns stays
     /// in the inbox, hidden for the visibility period, until acknowledged.
     /// `NotFound` when the session has no inbox.

@@ -154,7 +154,8 @@ async fn elapsed_time_is_right_across_pause_and_resume_and_the_stopped_run_is_ch
         Err(Error::Conflict(_))
     ));
     let alice = caller(&world, ALICE_ID).await;
-    assert_eq!(services.wallet(&alice).await.unwrap()[0].amount, 850);
+    // The fixture starts alice at 1000; the admin added 1000.
+    assert_eq!(services.wallet(&alice).await.unwrap()[0].amount, 1850);
 
     // A new run can be charged again.
     services

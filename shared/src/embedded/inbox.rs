@@ -149,6 +149,47 @@ impl Inbox for EmbeddedStore {
         Ok(())
     }
 
+    /// One transaction for every inbox, then the wake-ups.
+    async fn deliver_to_each(&self, session_ids: &[Id], body: &str) -> Vec<(Id, Result<()>)> {
+        let (ids, body) = (session_ids.to_vec(), body.to_string());
+        let now = self.clock.now();
+        let outcome = self
+            .call(move |conn| {
+                let tx = conn.transaction()?;
+                let mut outcomes = Vec::with_capacity(ids.len());
+                {
+                    let mut insert = tx.prepare_cached(
+                        "INSERT INTO inbox_entries (session_id, body, visible_at) VALUES (?1, ?2, ?3)",
+                    )?;
+                    for id in ids {
+                        if inbox_exists(&tx, id)? {
+                            insert.execute(params![id, body, now])?;
+                            outcomes.push((id, Ok(())));
+                        } else {
+                            outcomes.push((id, Err(no_inbox())));
+                        }
+                    }
+                }
+                tx.commit()?;
+                Ok(outcomes)
+            })
+            .await;
+        match outcome {
+            Ok(outcomes) => {
+                for (id, delivered) in &outcomes {
+                    if delivered.is_ok() {
+                        self.wake(*id);
+                    }
+                }
+                outcomes
+            }
+            Err(error) => session_ids
+                .iter()
+                .map(|id| (*id, Err(error.clone())))
+                .collect(),
+        }
+    }
+
     async fn receive(&self, session_id: Id, wait: Duration) -> Result<Vec<Delivery>> {
         let deadline = Instant::now() + wait;
         let waker = self.waker(session_id);

@@ -1,5 +1,3 @@
-use futures_util::future::join_all;
-
 use crate::domain::Id;
 use crate::domain::event::Event;
 
@@ -24,11 +22,13 @@ impl Services {
             }
         };
         let now = self.ports.clock.now();
-        let lookups = recipients
-            .iter()
-            .map(|user_id| self.ports.sessions.live_sessions_of_user(*user_id, now));
         let mut targets = Vec::new();
-        for (user_id, sessions) in recipients.iter().zip(join_all(lookups).await) {
+        for (user_id, sessions) in self
+            .ports
+            .sessions
+            .live_sessions_of_users(recipients, now)
+            .await
+        {
             match sessions {
                 Ok(sessions) => targets.extend(
                     sessions
@@ -41,11 +41,8 @@ impl Services {
                 }
             }
         }
-        let deliveries = targets
-            .iter()
-            .map(|session_id| self.ports.inbox.deliver(*session_id, &body));
         let mut delivered = 0;
-        for (session_id, outcome) in targets.iter().zip(join_all(deliveries).await) {
+        for (session_id, outcome) in self.ports.inbox.deliver_to_each(&targets, &body).await {
             match outcome {
                 Ok(()) => delivered += 1,
                 Err(error) => {

@@ -56,11 +56,18 @@ impl Services {
             .await
         {
             Ok(deliveries) => deliveries,
-            // A live session whose inbox went missing gets a new one; history fills the gap.
+            // A queue not visible yet (just created) or lost: a live session gets it (again)
+            // and history fills any gap; a session logged out elsewhere gets none.
             Err(Error::NotFound(_)) => {
-                tracing::warn!(%session_id, "inbox missing for a live session; recreating");
-                self.ports.inbox.create_inbox(session_id).await?;
-                Vec::new()
+                let now = self.ports.clock.now();
+                match self.ports.sessions.session_by_id(session_id).await? {
+                    Some(record) if record.session.is_live(now) => {
+                        tracing::warn!(%session_id, "inbox missing for a live session; creating it");
+                        self.ports.inbox.create_inbox(session_id).await?;
+                        Vec::new()
+                    }
+                    _ => return Err(Error::Unauthorized("invalid or expired token".to_string())),
+                }
             }
             Err(other) => return Err(other),
         };
