@@ -760,6 +760,19 @@ pub async fn retried_charges_with_one_key_charge_once(ports: &Ports, concurrent:
             .await,
         Err(Error::Conflict(_))
     ));
+    let original = outcomes[0].0.clone();
+    let same = charge_request(payer, payee, 30, "one-key", None, now).idempotency;
+    assert_eq!(
+        ports.ledger.replay_charge(&same).await.unwrap(),
+        Some(original)
+    );
+    let other = charge_request(payer, payee, 40, "one-key", None, now).idempotency;
+    assert!(matches!(
+        ports.ledger.replay_charge(&other).await,
+        Err(Error::Conflict(_))
+    ));
+    let unused = charge_request(payer, payee, 30, "never-used", None, now).idempotency;
+    assert_eq!(ports.ledger.replay_charge(&unused).await.unwrap(), None);
     assert!(matches!(
         ports
             .ledger

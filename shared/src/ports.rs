@@ -8,7 +8,9 @@ use async_trait::async_trait;
 
 use crate::domain::group::{Group, GroupRole, Member, MemberRecord};
 use crate::domain::message::{Appended, HistoryPage, HistoryQuery, NewMessage};
-use crate::domain::money::{Balance, Charge, ChargeRequest, CreditRequest, LedgerEntry};
+use crate::domain::money::{
+    Balance, Charge, ChargeRequest, CreditRequest, Idempotency, LedgerEntry,
+};
 use crate::domain::session::{Session, SessionRecord};
 use crate::domain::timer::Timer;
 use crate::domain::user::UserRecord;
@@ -187,6 +189,9 @@ pub trait Ledger: Send + Sync {
     /// a repeated idempotency key returns the original charge, or `Conflict` if its
     /// parameters differ; `Conflict` when the request's `source` was charged already.
     async fn charge(&self, request: &ChargeRequest) -> Result<(Charge, bool)>;
+    /// The charge an idempotency key already stands for: `Some` for the same parameters,
+    /// `Conflict` for others, `None` when the key is unused (or expired).
+    async fn replay_charge(&self, idempotency: &Idempotency) -> Result<Option<Charge>>;
     async fn balances(&self, user_id: Id) -> Result<Vec<Balance>>;
     async fn entries(&self, user_id: Id) -> Result<Vec<LedgerEntry>>;
     /// Charges where the user is payer or payee, newest first.

@@ -172,6 +172,13 @@ async fn elapsed_time_is_right_across_pause_and_resume_and_the_stopped_run_is_ch
         .await
         .unwrap();
     assert_eq!(second.amount, 10);
+    // A retry of the first run's charge still gets the original, though the timer moved on.
+    let (replayed, created) = services
+        .charge(&carol, timer_charge("visit-1"))
+        .await
+        .unwrap();
+    assert!(!created);
+    assert_eq!((replayed.id, replayed.amount), (charge.id, 150));
 }
 
 #[tokio::test]

@@ -78,33 +78,19 @@ impl AwsAdapters {
     /// Items of a group's partition whose sort key starts with `sk_prefix` (all of them:
     /// the group, its members, its timer, when it is `None`).
     async fn group_partition(&self, group_id: Id, sk_prefix: Option<&str>) -> Result<Vec<Item>> {
-        let mut items = Vec::new();
-        let mut start = None;
-        loop {
-            let mut query = self
-                .db
-                .query()
-                .table_name(self.table())
-                .consistent_read(true)
-                .expression_attribute_values(":pk", id(group_id))
-                .set_exclusive_start_key(start);
-            query = match sk_prefix {
-                Some(prefix) => query
-                    .key_condition_expression("pk = :pk AND begins_with(sk, :prefix)")
-                    .expression_attribute_values(":prefix", s(prefix)),
-                None => query.key_condition_expression("pk = :pk"),
-            };
-            let output = self
-                .meter
-                .dynamodb(query.send())
-                .await
-                .map_err(sdk_error("Query groups"))?;
-            items.extend(output.items().iter().cloned());
-            start = output.last_evaluated_key().cloned();
-            if start.is_none() {
-                return Ok(items);
-            }
-        }
+        let query = self
+            .db
+            .query()
+            .table_name(self.table())
+            .consistent_read(true)
+            .expression_attribute_values(":pk", id(group_id));
+        let query = match sk_prefix {
+            Some(prefix) => query
+                .key_condition_expression("pk = :pk AND begins_with(sk, :prefix)")
+                .expression_attribute_values(":prefix", s(prefix)),
+            None => query.key_condition_expression("pk = :pk"),
+        };
+        self.query_all(query, "Query groups", None).await
     }
 
     pub(super) async fn group_item(&self, pk: String, sk: &str) -> Result<Option<Item>> {
@@ -363,31 +349,19 @@ impl GroupStore for AwsAdapters {
     }
 
     async fn groups_of_user(&self, user_id: Id) -> Result<Vec<(Group, MemberRecord)>> {
-        let mut memberships = Vec::new();
-        let mut start = None;
-        loop {
-            let output = self
-                .meter
-                .dynamodb(
-                    self.db
-                        .query()
-                        .table_name(self.table())
-                        .index_name("by_member")
-                        .key_condition_expression("member_user_id = :user")
-                        .expression_attribute_values(":user", id(user_id))
-                        .set_exclusive_start_key(start)
-                        .send(),
-                )
-                .await
-                .map_err(sdk_error("Query groups by_member"))?;
-            for item in output.items() {
-                memberships.push(member_from(item)?);
-            }
-            start = output.last_evaluated_key().cloned();
-            if start.is_none() {
-                break;
-            }
-        }
+        let query = self
+            .db
+            .query()
+            .table_name(self.table())
+            .index_name("by_member")
+            .key_condition_expression("member_user_id = :user")
+            .expression_attribute_values(":user", id(user_id));
+        let memberships = self
+            .query_all(query, "Query groups by_member", None)
+            .await?
+            .iter()
+            .map(member_from)
+            .collect::<Result<Vec<_>>>()?;
         let mut groups = std::collections::HashMap::new();
         for chunk in memberships.chunks(100) {
             let mut keys = KeysAndAttributes::builder().consistent_read(true);

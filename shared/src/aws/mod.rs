@@ -180,6 +180,31 @@ pub async fn services_from_env() -> Result<Services> {
     Ok(Services::new(adapters.ports(), config_from_env()?))
 }
 
+impl AwsAdapters {
+    /// Every page of a query, stopping early once `limit` items are in when one is given.
+    pub(crate) async fn query_all(
+        &self,
+        query: aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder,
+        operation: &str,
+        limit: Option<usize>,
+    ) -> Result<Vec<attrs::Item>> {
+        let mut items = Vec::new();
+        let mut start = None;
+        loop {
+            let output = self
+                .meter
+                .dynamodb(query.clone().set_exclusive_start_key(start).send())
+                .await
+                .map_err(sdk_error(operation))?;
+            items.extend(output.items().iter().cloned());
+            start = output.last_evaluated_key().cloned();
+            if start.is_none() || limit.is_some_and(|l| items.len() >= l) {
+                return Ok(items);
+            }
+        }
+    }
+}
+
 /// Maps an SDK failure to an internal error that names the operation (the details are
 /// logged, never shown to clients).
 pub(crate) fn sdk_error<E: std::fmt::Debug>(operation: &str) -> impl FnOnce(E) -> Error + '_ {

@@ -255,33 +255,23 @@ impl AwsAdapters {
         newest_first: bool,
         limit: Option<i32>,
     ) -> Result<Vec<Item>> {
-        let mut items = Vec::new();
-        let mut start = None;
-        loop {
-            let output = self
-                .meter
-                .dynamodb(
-                    self.db
-                        .query()
-                        .table_name(&self.settings.money_table)
-                        .consistent_read(true)
-                        .key_condition_expression("pk = :pk AND begins_with(sk, :prefix)")
-                        .expression_attribute_values(":pk", s(wallet_pk(user_id)))
-                        .expression_attribute_values(":prefix", s(prefix))
-                        .scan_index_forward(!newest_first)
-                        .set_limit(limit)
-                        .set_exclusive_start_key(start)
-                        .send(),
-                )
-                .await
-                .map_err(sdk_error("Query money"))?;
-            items.extend(output.items().iter().cloned());
-            start = output.last_evaluated_key().cloned();
-            let full = limit.is_some_and(|l| items.len() >= l as usize);
-            if start.is_none() || full {
-                return Ok(items);
-            }
+        let query = self
+            .db
+            .query()
+            .table_name(&self.settings.money_table)
+            .consistent_read(true)
+            .key_condition_expression("pk = :pk AND begins_with(sk, :prefix)")
+            .expression_attribute_values(":pk", s(wallet_pk(user_id)))
+            .expression_attribute_values(":prefix", s(prefix))
+            .scan_index_forward(!newest_first)
+            .set_limit(limit);
+        let mut items = self
+            .query_all(query, "Query money", limit.map(|l| l as usize))
+            .await?;
+        if let Some(limit) = limit {
+            items.truncate(limit as usize);
         }
+        Ok(items)
     }
 }
 
@@ -415,6 +405,10 @@ impl Ledger for AwsAdapters {
             back_off(attempt).await;
         }
         Err(Error::internal("charge: the wallets stayed contended"))
+    }
+
+    async fn replay_charge(&self, idempotency: &Idempotency) -> Result<Option<Charge>> {
+        self.replay(idempotency, self.clock.now()).await
     }
 
     async fn balances(&self, user_id: Id) -> Result<Vec<Balance>> {

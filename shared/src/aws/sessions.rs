@@ -78,32 +78,19 @@ impl SessionStore for AwsAdapters {
     }
 
     async fn live_sessions_of_user(&self, user_id: Id, now: Timestamp) -> Result<Vec<Session>> {
-        let mut sessions = Vec::new();
-        let mut start = None;
-        loop {
-            let output = self
-                .meter
-                .dynamodb(
-                    self.db
-                        .query()
-                        .table_name(&self.settings.sessions_table)
-                        .index_name("by_user")
-                        .key_condition_expression("user_id = :user AND expires_at > :now")
-                        .expression_attribute_values(":user", id(user_id))
-                        .expression_attribute_values(":now", time(now))
-                        .set_exclusive_start_key(start)
-                        .send(),
-                )
-                .await
-                .map_err(sdk_error("Query sessions by_user"))?;
-            for item in output.items() {
-                sessions.push(session_from(item)?.session);
-            }
-            start = output.last_evaluated_key().cloned();
-            if start.is_none() {
-                return Ok(sessions);
-            }
-        }
+        let query = self
+            .db
+            .query()
+            .table_name(&self.settings.sessions_table)
+            .index_name("by_user")
+            .key_condition_expression("user_id = :user AND expires_at > :now")
+            .expression_attribute_values(":user", id(user_id))
+            .expression_attribute_values(":now", time(now));
+        self.query_all(query, "Query sessions by_user", None)
+            .await?
+            .iter()
+            .map(|item| session_from(item).map(|record| record.session))
+            .collect()
     }
 
     async fn expired_sessions(&self, now: Timestamp, limit: usize) -> Result<Vec<Session>> {

@@ -276,6 +276,23 @@ impl Ledger for EmbeddedStore {
         .await
     }
 
+    async fn replay_charge(&self, idempotency: &Idempotency) -> Result<Option<Charge>> {
+        let idempotency = idempotency.clone();
+        self.call(move |conn| {
+            let tx = conn.transaction()?;
+            let Some(id) = idempotent_result(&tx, &idempotency)? else {
+                return Ok(None);
+            };
+            let charge = tx.query_row(
+                &format!("SELECT {CHARGE_COLUMNS} FROM charges WHERE id = ?1"),
+                [id],
+                charge_from_row,
+            )?;
+            Ok(Some(charge))
+        })
+        .await
+    }
+
     async fn balances(&self, user_id: Id) -> Result<Vec<Balance>> {
         self.call(move |conn| {
             let mut statement = conn.prepare_cached(

@@ -112,7 +112,16 @@ impl Services {
         self.check_payer_reachable(caller, input.payer_id, input.group_id)
             .await?;
 
+        let idempotency = Idempotency {
+            scope: format!("charge:{}", caller.user.id),
+            key: input.idempotency_key.clone(),
+            fingerprint: input.fingerprint()?,
+        };
         let from_timer = input.from_timer.unwrap_or(false);
+        // A retry of a timer charge replays the original even if the timer has moved on since.
+        if from_timer && let Some(original) = self.ports.ledger.replay_charge(&idempotency).await? {
+            return Ok((original, false));
+        }
         let (amount, currency, source) =
             if from_timer {
                 let group_id = input.group_id.ok_or_else(|| {
@@ -156,11 +165,7 @@ impl Services {
             created_at: self.ports.clock.now(),
         };
         let request = ChargeRequest {
-            idempotency: Idempotency {
-                scope: format!("charge:{}", caller.user.id),
-                key: input.idempotency_key.clone(),
-                fingerprint: input.fingerprint()?,
-            },
+            idempotency,
             charge,
             source,
         };
