@@ -1,3 +1,5 @@
+#![cfg(feature = "aws")]
+
 //! Whole flows through the Lambda handlers on the AWS adapters, against the emulator that
 //! `scripts/test` starts (`CHAT_TEST_AWS_ENDPOINT`); run with `--include-ignored`.
 

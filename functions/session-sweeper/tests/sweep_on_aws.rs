@@ -1,3 +1,5 @@
+#![cfg(feature = "aws")]
+
 //! The sweep on the AWS adapters, against the emulator `scripts/test` starts. moto never
 //! deletes by TTL, which is exactly the case the sweep exists for.
 
