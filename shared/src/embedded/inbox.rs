@@ -17,11 +17,8 @@ fn no_inbox() -> Error {
 
 fn inbox_exists(conn: &Connection, session_id: Id) -> Result<bool> {
     Ok(conn
-        .query_row(
-            "SELECT 1 FROM inboxes WHERE session_id = ?1",
-            [session_id],
-            |_| Ok(()),
-        )
+        .prepare_cached("SELECT 1 FROM inboxes WHERE session_id = ?1")?
+        .query_row([session_id], |_| Ok(()))
         .optional()?
         .is_some())
 }
@@ -83,9 +80,8 @@ impl EmbeddedStore {
                     body,
                 });
             }
-            let next_visible: Option<Timestamp> = tx.query_row(
-                "SELECT MIN(visible_at) FROM inbox_entries WHERE session_id = ?1 AND visible_at > ?2",
-                params![session_id, now],
+            let next_visible: Option<Timestamp> = tx.prepare_cached("SELECT MIN(visible_at) FROM inbox_entries WHERE session_id = ?1 AND visible_at > ?2")?
+.query_row(params![session_id, now],
                 |row| row.get(0),
             )?;
             tx.commit()?;
@@ -119,7 +115,8 @@ impl Inbox for EmbeddedStore {
                 "DELETE FROM inbox_entries WHERE session_id = ?1",
                 [session_id],
             )?;
-            tx.execute("DELETE FROM inboxes WHERE session_id = ?1", [session_id])?;
+            tx.prepare_cached("DELETE FROM inboxes WHERE session_id = ?1")?
+                .execute([session_id])?;
             tx.commit()?;
             Ok(())
         })

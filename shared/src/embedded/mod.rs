@@ -37,6 +37,8 @@ impl EmbeddedStore {
     pub fn open(path: &Path, clock: Arc<dyn Clock>, visibility: Duration) -> Result<Arc<Self>> {
         let conn = Connection::open(path).map_err(Error::internal)?;
         schema::prepare(&conn).map_err(Error::internal)?;
+        // Every statement stays prepared: parsing was 3% of chat-local's time under load.
+        conn.set_prepared_statement_cache_capacity(128);
         Ok(Arc::new(EmbeddedStore {
             conn: Mutex::new(conn),
             clock,

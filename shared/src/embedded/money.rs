@@ -39,11 +39,10 @@ impl TimerStore for EmbeddedStore {
     async fn timer(&self, group_id: Id) -> Result<Option<Timer>> {
         self.call(move |conn| {
             Ok(conn
-                .query_row(
-                    &format!("SELECT {TIMER_COLUMNS} FROM timers WHERE group_id = ?1"),
-                    [group_id],
-                    timer_from_row,
-                )
+                .prepare_cached(&format!(
+                    "SELECT {TIMER_COLUMNS} FROM timers WHERE group_id = ?1"
+                ))?
+                .query_row([group_id], timer_from_row)
                 .optional()?)
         })
         .await
@@ -54,7 +53,8 @@ impl TimerStore for EmbeddedStore {
         self.call(move |conn| {
             let tx = conn.transaction()?;
             let stored: Option<i64> = tx
-                .query_row("SELECT version FROM timers WHERE group_id = ?1", [timer.group_id], |row| row.get(0))
+                .prepare_cached("SELECT version FROM timers WHERE group_id = ?1")?
+.query_row([timer.group_id], |row| row.get(0))
                 .optional()?;
             if stored.unwrap_or(0) != timer.version - 1 {
                 return Err(Error::Conflict("the timer changed meanwhile; read it again".to_string()));
@@ -89,11 +89,12 @@ impl TimerStore for EmbeddedStore {
 /// `Conflict` for others, `None` when the key is new.
 fn idempotent_result(tx: &Transaction<'_>, idempotency: &Idempotency) -> Result<Option<Id>> {
     let stored: Option<(String, Id)> = tx
-        .query_row(
+        .prepare_cached(
             "SELECT fingerprint, result_id FROM idempotency WHERE scope = ?1 AND key = ?2",
-            params![idempotency.scope, idempotency.key],
-            |row| Ok((row.get(0)?, row.get(1)?)),
-        )
+        )?
+        .query_row(params![idempotency.scope, idempotency.key], |row| {
+            Ok((row.get(0)?, row.get(1)?))
+        })
         .optional()?;
     match stored {
         None => Ok(None),
@@ -183,11 +184,11 @@ impl Ledger for EmbeddedStore {
         self.call(move |conn| {
             let tx = conn.transaction()?;
             if let Some(id) = idempotent_result(&tx, &request.idempotency)? {
-                let entry = tx.query_row(
-                    &format!("SELECT {ENTRY_COLUMNS} FROM ledger_entries WHERE id = ?1"),
-                    [id],
-                    entry_from_row,
-                )?;
+                let entry = tx
+                    .prepare_cached(&format!(
+                        "SELECT {ENTRY_COLUMNS} FROM ledger_entries WHERE id = ?1"
+                    ))?
+                    .query_row([id], entry_from_row)?;
                 return Ok((entry, false));
             }
             add_entry(&tx, &request.entry)?;
@@ -208,9 +209,8 @@ impl Ledger for EmbeddedStore {
         self.call(move |conn| {
             let tx = conn.transaction()?;
             if let Some(id) = idempotent_result(&tx, &request.idempotency)? {
-                let charge = tx.query_row(
-                    &format!("SELECT {CHARGE_COLUMNS} FROM charges WHERE id = ?1"),
-                    [id],
+                let charge = tx.prepare_cached(&format!("SELECT {CHARGE_COLUMNS} FROM charges WHERE id = ?1"))?
+.query_row([id],
                     charge_from_row,
                 )?;
                 return Ok((charge, false));
@@ -218,16 +218,16 @@ impl Ledger for EmbeddedStore {
             let charge = &request.charge;
             if let Some(source) = &request.source {
                 let charged: Option<i64> = tx
-                    .query_row("SELECT 1 FROM charges WHERE source = ?1", [source], |row| row.get(0))
+                    .prepare_cached("SELECT 1 FROM charges WHERE source = ?1")?
+.query_row([source], |row| row.get(0))
                     .optional()?;
                 if charged.is_some() {
                     return Err(Error::Conflict("this timer run has been charged already".to_string()));
                 }
             }
             let balance: i64 = tx
-                .query_row(
-                    "SELECT balance FROM wallets WHERE user_id = ?1 AND currency = ?2",
-                    params![charge.payer_id, charge.currency],
+                .prepare_cached("SELECT balance FROM wallets WHERE user_id = ?1 AND currency = ?2")?
+.query_row(params![charge.payer_id, charge.currency],
                     |row| row.get(0),
                 )
                 .optional()?
@@ -283,11 +283,11 @@ impl Ledger for EmbeddedStore {
             let Some(id) = idempotent_result(&tx, &idempotency)? else {
                 return Ok(None);
             };
-            let charge = tx.query_row(
-                &format!("SELECT {CHARGE_COLUMNS} FROM charges WHERE id = ?1"),
-                [id],
-                charge_from_row,
-            )?;
+            let charge = tx
+                .prepare_cached(&format!(
+                    "SELECT {CHARGE_COLUMNS} FROM charges WHERE id = ?1"
+                ))?
+                .query_row([id], charge_from_row)?;
             Ok(Some(charge))
         })
         .await

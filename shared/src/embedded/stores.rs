@@ -53,11 +53,8 @@ impl UserStore for EmbeddedStore {
     async fn user_by_id(&self, id: Id) -> Result<Option<UserRecord>> {
         self.call(move |conn| {
             Ok(conn
-                .query_row(
-                    &format!("SELECT {USER_COLUMNS} FROM users WHERE id = ?1"),
-                    [id],
-                    user_from_row,
-                )
+                .prepare_cached(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = ?1"))?
+                .query_row([id], user_from_row)
                 .optional()?)
         })
         .await
@@ -67,11 +64,10 @@ impl UserStore for EmbeddedStore {
         let key = username_key(username);
         self.call(move |conn| {
             Ok(conn
-                .query_row(
-                    &format!("SELECT {USER_COLUMNS} FROM users WHERE username_key = ?1"),
-                    [key],
-                    user_from_row,
-                )
+                .prepare_cached(&format!(
+                    "SELECT {USER_COLUMNS} FROM users WHERE username_key = ?1"
+                ))?
+                .query_row([key], user_from_row)
                 .optional()?)
         })
         .await
@@ -119,11 +115,10 @@ impl SessionStore for EmbeddedStore {
     async fn session_by_id(&self, id: Id) -> Result<Option<SessionRecord>> {
         self.call(move |conn| {
             Ok(conn
-                .query_row(
-                    &format!("SELECT {SESSION_COLUMNS} FROM sessions WHERE id = ?1"),
-                    [id],
-                    session_from_row,
-                )
+                .prepare_cached(&format!(
+                    "SELECT {SESSION_COLUMNS} FROM sessions WHERE id = ?1"
+                ))?
+                .query_row([id], session_from_row)
                 .optional()?)
         })
         .await
@@ -131,7 +126,8 @@ impl SessionStore for EmbeddedStore {
 
     async fn delete_session(&self, id: Id) -> Result<()> {
         self.call(move |conn| {
-            conn.execute("DELETE FROM sessions WHERE id = ?1", [id])?;
+            conn.prepare_cached("DELETE FROM sessions WHERE id = ?1")?
+                .execute([id])?;
             Ok(())
         })
         .await
@@ -272,11 +268,10 @@ impl GroupStore for EmbeddedStore {
     async fn group_by_id(&self, id: Id) -> Result<Option<Group>> {
         self.call(move |conn| {
             Ok(conn
-                .query_row(
-                    &format!("SELECT {GROUP_COLUMNS} FROM chat_groups g WHERE g.id = ?1"),
-                    [id],
-                    group_from_row,
-                )
+                .prepare_cached(&format!(
+                    "SELECT {GROUP_COLUMNS} FROM chat_groups g WHERE g.id = ?1"
+                ))?
+                .query_row([id], group_from_row)
                 .optional()?)
         })
         .await
@@ -286,11 +281,10 @@ impl GroupStore for EmbeddedStore {
         let key = direct_key.to_string();
         self.call(move |conn| {
             Ok(conn
-                .query_row(
-                    &format!("SELECT {GROUP_COLUMNS} FROM chat_groups g WHERE g.direct_key = ?1"),
-                    [key],
-                    group_from_row,
-                )
+                .prepare_cached(&format!(
+                    "SELECT {GROUP_COLUMNS} FROM chat_groups g WHERE g.direct_key = ?1"
+                ))?
+                .query_row([key], group_from_row)
                 .optional()?)
         })
         .await
@@ -299,12 +293,11 @@ impl GroupStore for EmbeddedStore {
     async fn rename_group(&self, id: Id, name: &str) -> Result<Group> {
         let name = name.to_string();
         self.call(move |conn| {
-            conn.query_row(
+            conn.prepare_cached(
                 "UPDATE chat_groups AS g SET name = ?2 WHERE g.id = ?1
                  RETURNING id, kind, name, created_by, created_at, last_seq",
-                params![id, name],
-                group_from_row,
-            )
+            )?
+            .query_row(params![id, name], group_from_row)
             .optional()?
             .ok_or_else(|| Error::NotFound("group not found".to_string()))
         })
@@ -332,11 +325,10 @@ impl GroupStore for EmbeddedStore {
     async fn member(&self, group_id: Id, user_id: Id) -> Result<Option<MemberRecord>> {
         self.call(move |conn| {
             Ok(conn
-                .query_row(
-                    &format!(
+                .prepare_cached(&format!(
                         "SELECT {MEMBER_COLUMNS} FROM members m WHERE m.group_id = ?1 AND m.user_id = ?2"
-                    ),
-                    params![group_id, user_id],
+                    ))?
+.query_row(params![group_id, user_id],
                     |row| member_from_row(row, 0),
                 )
                 .optional()?)
@@ -388,10 +380,9 @@ impl GroupStore for EmbeddedStore {
 
     async fn advance_read_seq(&self, group_id: Id, user_id: Id, seq: i64) -> Result<i64> {
         self.call(move |conn| {
-            conn.query_row(
-                "UPDATE members SET read_seq = MAX(read_seq, ?3) WHERE group_id = ?1 AND user_id = ?2
-                 RETURNING read_seq",
-                params![group_id, user_id, seq],
+            conn.prepare_cached("UPDATE members SET read_seq = MAX(read_seq, ?3) WHERE group_id = ?1 AND user_id = ?2
+                 RETURNING read_seq")?
+.query_row(params![group_id, user_id, seq],
                 |row| row.get(0),
             )
             .optional()?
@@ -423,12 +414,11 @@ impl MessageStore for EmbeddedStore {
         self.call(move |conn| {
             let tx = conn.transaction()?;
             let original = tx
-                .query_row(
-                    &format!(
+                .prepare_cached(&format!(
                         "SELECT {MESSAGE_COLUMNS} FROM messages
                          WHERE group_id = ?1 AND sender_id = ?2 AND client_msg_id = ?3"
-                    ),
-                    params![new.group_id, new.sender_id, new.client_msg_id],
+                    ))?
+.query_row(params![new.group_id, new.sender_id, new.client_msg_id],
                     message_from_row,
                 )
                 .optional()?;
@@ -439,9 +429,8 @@ impl MessageStore for EmbeddedStore {
                 });
             }
             let seq: i64 = tx
-                .query_row(
-                    "UPDATE chat_groups SET last_seq = last_seq + 1 WHERE id = ?1 RETURNING last_seq",
-                    [new.group_id],
+                .prepare_cached("UPDATE chat_groups SET last_seq = last_seq + 1 WHERE id = ?1 RETURNING last_seq")?
+.query_row([new.group_id],
                     |row| row.get(0),
                 )
                 .optional()?
@@ -515,9 +504,8 @@ impl MessageStore for EmbeddedStore {
 
     async fn unread_count(&self, group_id: Id, user_id: Id, after_seq: i64) -> Result<u64> {
         self.call(move |conn| {
-            let count: i64 = conn.query_row(
-                "SELECT COUNT(*) FROM messages WHERE group_id = ?1 AND seq > ?2 AND sender_id <> ?3",
-                params![group_id, after_seq, user_id],
+            let count: i64 = conn.prepare_cached("SELECT COUNT(*) FROM messages WHERE group_id = ?1 AND seq > ?2 AND sender_id <> ?3")?
+.query_row(params![group_id, after_seq, user_id],
                 |row| row.get(0),
             )?;
             Ok(u64::try_from(count).unwrap_or(0))
