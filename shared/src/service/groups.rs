@@ -207,7 +207,7 @@ impl Services {
         self.detail(group).await
     }
 
-    /// The caller's groups, newest activity first, with read marks and unread counts.
+    /// The caller's groups, newest first, with read marks and unread counts.
     pub async fn list_groups(&self, caller: &Caller) -> Result<Vec<GroupSummary>> {
         let mut summaries = Vec::new();
         for (group, membership) in self.ports.groups.groups_of_user(caller.user.id).await? {
@@ -228,9 +228,9 @@ impl Services {
         }
         summaries.sort_by(|a, b| {
             b.group
-                .last_seq
-                .cmp(&a.group.last_seq)
-                .then(b.group.created_at.cmp(&a.group.created_at))
+                .created_at
+                .cmp(&a.group.created_at)
+                .then(b.group.id.cmp(&a.group.id))
         });
         Ok(summaries)
     }
