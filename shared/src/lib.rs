@@ -1,5 +1,6 @@
 //! chat-core: the chat domain, its ports, the services over them, the HTTP plumbing every
-//! function shares, and the adapters (embedded SQLite today).
+//! function shares, and the adapters: embedded (SQLite) always, AWS (DynamoDB + SQS) behind the
+//! `aws` feature.
 
 #[cfg(feature = "aws")]
 pub mod aws;
