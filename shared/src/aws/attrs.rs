@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use aws_sdk_dynamodb::primitives::Blob;
-use aws_sdk_dynamodb::types::AttributeValue;
+use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem};
 
 use crate::domain::{Error, Id, Result, Timestamp};
 
@@ -102,4 +102,15 @@ pub fn item<const N: usize>(pairs: [(&str, Option<AttributeValue>); N]) -> Item 
         .into_iter()
         .filter_map(|(name, value)| value.map(|v| (name.to_string(), v)))
         .collect()
+}
+
+/// One put in a transaction, with a condition on attributes named as they are.
+pub fn transact_put(table: &str, item: Item, condition: Option<&str>) -> Result<TransactWriteItem> {
+    Put::builder()
+        .table_name(table)
+        .set_item(Some(item))
+        .set_condition_expression(condition.map(str::to_string))
+        .build()
+        .map(|put| TransactWriteItem::builder().put(put).build())
+        .map_err(Error::internal)
 }

@@ -1,9 +1,9 @@
 use async_trait::async_trait;
-use aws_sdk_dynamodb::types::{
-    KeysAndAttributes, Put, PutRequest, ReturnValue, TransactWriteItem, WriteRequest,
-};
+use aws_sdk_dynamodb::types::{KeysAndAttributes, PutRequest, ReturnValue, WriteRequest};
 
-use super::attrs::{Item, get_id, get_n, get_opt_s, get_s, get_time, id, item, n, s, time};
+use super::attrs::{
+    Item, get_id, get_n, get_opt_s, get_s, get_time, id, item, n, s, time, transact_put,
+};
 use super::{AwsAdapters, sdk_error};
 use crate::domain::group::{Group, GroupKind, GroupRole, Member, MemberRecord};
 use crate::domain::{Error, Id, Result};
@@ -161,15 +161,7 @@ impl GroupStore for AwsAdapters {
         members: &[Member],
         direct_key: Option<&str>,
     ) -> Result<()> {
-        let put = |item: Item| {
-            Put::builder()
-                .table_name(self.table())
-                .set_item(Some(item))
-                .condition_expression("attribute_not_exists(pk)")
-                .build()
-                .map(|put| TransactWriteItem::builder().put(put).build())
-                .map_err(Error::internal)
-        };
+        let put = |item: Item| transact_put(self.table(), item, Some("attribute_not_exists(pk)"));
         let mut writes = Vec::new();
         if let Some(key) = direct_key {
             writes.push(put(item([

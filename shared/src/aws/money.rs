@@ -3,7 +3,7 @@ use aws_sdk_dynamodb::types::{Put, TransactWriteItem, Update};
 
 use super::attrs::{
     Item, get_id, get_n, get_opt_id, get_opt_n, get_opt_s, get_opt_time, get_s, get_time, id, item,
-    n, s, sortable_time, time, ttl,
+    n, s, sortable_time, time, transact_put, ttl,
 };
 use super::messages::{IDEMPOTENCY_KEEP_MS, back_off, failed_conditions};
 use super::{AwsAdapters, sdk_error};
@@ -102,15 +102,6 @@ fn wallet_pk(user_id: Id) -> String {
 
 fn idempotency_key(idempotency: &Idempotency) -> String {
     format!("IDEM#{}#{}", idempotency.scope, idempotency.key)
-}
-
-fn put(table: &str, item: Item) -> Result<TransactWriteItem> {
-    Put::builder()
-        .table_name(table)
-        .set_item(Some(item))
-        .build()
-        .map(|put| TransactWriteItem::builder().put(put).build())
-        .map_err(Error::internal)
 }
 
 fn entry_item(entry: &LedgerEntry) -> Item {
@@ -294,7 +285,7 @@ impl Ledger for AwsAdapters {
                             &entry.currency,
                             entry.amount,
                         )?)
-                        .transact_items(put(table, entry_item(entry))?)
+                        .transact_items(transact_put(table, entry_item(entry), None)?)
                         .send(),
                 )
                 .await;
@@ -366,10 +357,18 @@ impl Ledger for AwsAdapters {
                 charge.amount,
             )?);
             for entry in &entries {
-                writes.push(put(table, entry_item(entry))?);
+                writes.push(transact_put(table, entry_item(entry), None)?);
             }
-            writes.push(put(table, charge_item(charge.payer_id, charge))?);
-            writes.push(put(table, charge_item(charge.payee_id, charge))?);
+            writes.push(transact_put(
+                table,
+                charge_item(charge.payer_id, charge),
+                None,
+            )?);
+            writes.push(transact_put(
+                table,
+                charge_item(charge.payee_id, charge),
+                None,
+            )?);
             let outcome = self
                 .meter
                 .dynamodb(

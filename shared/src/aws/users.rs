@@ -1,7 +1,6 @@
 use async_trait::async_trait;
-use aws_sdk_dynamodb::types::{Put, TransactWriteItem};
 
-use super::attrs::{Item, get_id, get_s, get_time, id, item, s, time};
+use super::attrs::{Item, get_id, get_s, get_time, id, item, s, time, transact_put};
 use super::{AwsAdapters, sdk_error};
 use crate::domain::user::{Role, User, UserRecord, username_key};
 use crate::domain::{Error, Id, Result};
@@ -55,13 +54,11 @@ impl UserStore for AwsAdapters {
     async fn insert_user(&self, record: &UserRecord) -> Result<()> {
         let table = &self.settings.users_table;
         let put = |pk: String| {
-            Put::builder()
-                .table_name(table)
-                .set_item(Some(user_item(pk, record)))
-                .condition_expression("attribute_not_exists(pk)")
-                .build()
-                .map(|put| TransactWriteItem::builder().put(put).build())
-                .map_err(Error::internal)
+            transact_put(
+                table,
+                user_item(pk, record),
+                Some("attribute_not_exists(pk)"),
+            )
         };
         let name = put(format!("NAME#{}", username_key(&record.user.username)))?;
         let user = put(format!("USER#{}", record.user.id))?;
