@@ -3,28 +3,78 @@
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use axum::body::Body;
-use axum::extract::{Request, State};
-use axum::response::Response;
+use axum::routing::get;
 use chat_core::domain::user::Role;
 use chat_core::embedded::EmbeddedStore;
-use chat_core::http::{ApiRequest, ApiResponse, MAX_BODY_BYTES, Routes, handle};
+use chat_core::http::openapi::{Function, assemble};
+use chat_core::http::{AppState, finish, reply};
 use chat_core::ports::SystemClock;
 use chat_core::service::{Config, Services};
 use chat_core::{Error, Result};
 use clap::{Parser, Subcommand};
+use http::StatusCode;
+use utoipa::openapi::OpenApi;
 
-/// Every function's routes, tried in turn.
-pub const ROUTES: [&dyn Routes; 6] = [
-    &login::Login,
-    &group_manage::GroupManage,
-    &send_message::SendMessage,
-    &poll::Poll,
-    &timer::Timer,
-    &charge::Charge,
+/// Every function of the deployment: its Lambda binary's name and its routes. This list is
+/// the one place a new function is added; the OpenAPI document, the template check and the
+/// event replay all follow it.
+pub const FUNCTIONS: [Function; 6] = [
+    Function {
+        name: "login",
+        routes: login::routes,
+    },
+    Function {
+        name: "group-manage",
+        routes: group_manage::routes,
+    },
+    Function {
+        name: "send-message",
+        routes: send_message::routes,
+    },
+    Function {
+        name: "poll",
+        routes: poll::routes,
+    },
+    Function {
+        name: "timer",
+        routes: timer::routes,
+    },
+    Function {
+        name: "charge",
+        routes: charge::routes,
+    },
 ];
+
+/// Every route of every function in one router, and the OpenAPI document that describes them.
+pub fn api() -> (axum::Router<AppState>, OpenApi) {
+    assemble(&FUNCTIONS)
+}
+
+/// The OpenAPI document as committed in `docs/openapi.json`.
+pub fn openapi_json() -> String {
+    let mut json = api()
+        .1
+        .to_pretty_json()
+        .expect("the OpenAPI document serializes");
+    json.push('\n');
+    json
+}
+
+/// chat-local's whole HTTP app: every route, plus `GET /openapi.json`.
+pub fn app(services: AppState) -> axum::Router {
+    let (routes, openapi) = api();
+    let openapi = Arc::new(openapi);
+    let routes = routes.route(
+        "/openapi.json",
+        get(move || {
+            let openapi = openapi.clone();
+            async move { reply(StatusCode::OK, &*openapi) }
+        }),
+    );
+    finish(routes).with_state(services)
+}
 
 #[derive(Debug, Parser)]
 #[command(
@@ -53,6 +103,8 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Prints the OpenAPI document of every route (what `docs/openapi.json` holds).
+    Openapi,
     /// Creates a user directly in the store (the first admin, say), reading the password
     /// from standard input.
     CreateUser {
@@ -113,9 +165,7 @@ pub async fn serve(
     let listener = tokio::net::TcpListener::bind(addr).await?;
     tracing::info!(addr = %listener.local_addr()?, "chat-local listening");
     let sweeper = tokio::spawn(sweep_expired_sessions(services.clone()));
-    let app = axum::Router::new()
-        .fallback(serve_request)
-        .with_state(services);
+    let app = app(services.clone());
     let shutdown = async move {
         shutdown_signal().await;
         tracing::info!("shutting down");
@@ -157,50 +207,4 @@ async fn sweep_expired_sessions(services: Arc<Services>) {
             Err(error) => tracing::warn!(%error, "session sweep failed"),
         }
     }
-}
-
-async fn serve_request(State(services): State<Arc<Services>>, request: Request) -> Response {
-    let started = Instant::now();
-    let (parts, body) = request.into_parts();
-    let declared_too_large = parts
-        .headers
-        .get(http::header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok()?.parse::<usize>().ok())
-        .is_some_and(|length| length > MAX_BODY_BYTES);
-    let response = match axum::body::to_bytes(body, MAX_BODY_BYTES).await {
-        Ok(body) if !declared_too_large => {
-            let request = ApiRequest {
-                method: parts.method.clone(),
-                path: parts.uri.path().to_string(),
-                query: parts.uri.query().unwrap_or_default().to_string(),
-                headers: parts.headers,
-                body,
-            };
-            handle(&ROUTES, &services, &request).await
-        }
-        // Over the limit (or a body cut short while reading it).
-        _ => ApiResponse::error(&Error::PayloadTooLarge(MAX_BODY_BYTES)),
-    };
-    tracing::info!(
-        method = %parts.method,
-        path = parts.uri.path(),
-        status = response.status.as_u16(),
-        ms = started.elapsed().as_millis() as u64,
-        "request"
-    );
-    into_axum(response)
-}
-
-fn into_axum(response: ApiResponse) -> Response {
-    let mut builder = Response::builder().status(response.status);
-    let body = match response.body {
-        Some(json) => {
-            builder = builder.header(http::header::CONTENT_TYPE, "application/json");
-            Body::from(json)
-        }
-        None => Body::empty(),
-    };
-    builder
-        .body(body)
-        .unwrap_or_else(|_| Response::new(Body::empty()))
 }

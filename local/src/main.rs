@@ -14,15 +14,19 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .with_ansi(std::io::stdout().is_terminal())
         .init();
     let cli = Cli::parse();
-    let (store, services) = chat_local::open(&cli)?;
     match &cli.command {
-        None => chat_local::serve(cli.addr, store, services).await?,
+        Some(Command::Openapi) => print!("{}", chat_local::openapi_json()),
+        None => {
+            let (store, services) = chat_local::open(&cli)?;
+            chat_local::serve(cli.addr, store, services).await?
+        }
         Some(Command::CreateUser {
             username,
             role,
             display_name,
             ..
         }) => {
+            let (_store, services) = chat_local::open(&cli)?;
             let mut password = String::new();
             std::io::stdin().lock().read_line(&mut password)?;
             let password = password.trim_end_matches(['\r', '\n']);

@@ -1,62 +1,126 @@
 //! The charge function: wallets, credits and charges.
-//! `GET /wallet`, `GET /wallet/entries`, `POST /wallets/{user_id}/credits`, `POST /charges`,
-//! `GET /charges`.
 
-use async_trait::async_trait;
+use axum::extract::State;
+use axum::response::Response;
 use chat_core::Result;
-use chat_core::http::{ApiRequest, ApiResponse, RouteOutcome, Routes, path_id};
-use chat_core::service::{ChargeInput, CreditInput, Services};
-use serde_json::json;
+use chat_core::domain::money::{Balance, Charge, LedgerEntry};
+use chat_core::domain::parse_id;
+use chat_core::http::{ApiRouter, AppState, JsonBody, Path, created_or_found, reply};
+use chat_core::service::{Caller, ChargeInput, CreditInput};
+use http::StatusCode;
+use serde::Serialize;
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub struct Charge;
-
-#[async_trait]
-impl Routes for Charge {
-    async fn route(&self, services: &Services, request: &ApiRequest) -> RouteOutcome {
-        let segments = request.segments();
-        Some(match (request.method.as_str(), segments.as_slice()) {
-            ("GET", ["wallet"]) => wallet(services, request).await,
-            ("GET", ["wallet", "entries"]) => entries(services, request).await,
-            ("POST", ["wallets", user_id, "credits"]) => credit(services, request, user_id).await,
-            ("POST", ["charges"]) => charge(services, request).await,
-            ("GET", ["charges"]) => charges(services, request).await,
-            _ => return None,
-        })
-    }
+pub fn routes() -> ApiRouter {
+    OpenApiRouter::new()
+        .routes(routes!(get_wallet))
+        .routes(routes!(list_wallet_entries))
+        .routes(routes!(credit_wallet))
+        .routes(routes!(create_charge, list_charges))
 }
 
-async fn wallet(services: &Services, request: &ApiRequest) -> Result<ApiResponse> {
-    let caller = services.caller(request).await?;
+#[derive(Serialize, ToSchema)]
+pub struct WalletBody {
+    /// One balance per currency the caller has held.
+    pub balances: Vec<Balance>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct EntriesBody {
+    /// The caller's ledger, oldest first; a balance is the sum of its entries.
+    pub entries: Vec<LedgerEntry>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct EntryBody {
+    pub entry: LedgerEntry,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ChargeBody {
+    pub charge: Charge,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ChargesBody {
+    /// Charges where the caller is the payer or the payee.
+    pub charges: Vec<Charge>,
+}
+
+/// The caller's balances.
+#[utoipa::path(
+    get, path = "/wallet",
+    responses((status = 200, description = "The balances", body = WalletBody)),
+)]
+async fn get_wallet(State(services): State<AppState>, caller: Caller) -> Result<Response> {
     let balances = services.wallet(&caller).await?;
-    ApiResponse::json(200, &json!({ "balances": balances }))
+    reply(StatusCode::OK, &WalletBody { balances })
 }
 
-async fn entries(services: &Services, request: &ApiRequest) -> Result<ApiResponse> {
-    let caller = services.caller(request).await?;
+/// The caller's ledger entries.
+#[utoipa::path(
+    get, path = "/wallet/entries",
+    responses((status = 200, description = "The ledger", body = EntriesBody)),
+)]
+async fn list_wallet_entries(State(services): State<AppState>, caller: Caller) -> Result<Response> {
     let entries = services.ledger_entries(&caller).await?;
-    ApiResponse::json(200, &json!({ "entries": entries }))
+    reply(StatusCode::OK, &EntriesBody { entries })
 }
 
-async fn credit(services: &Services, request: &ApiRequest, user_id: &str) -> Result<ApiResponse> {
-    let caller = services.caller(request).await?;
-    let user_id = path_id("user_id", user_id)?;
-    let input: CreditInput = request.json()?;
+/// Credits a wallet (admins only); idempotent on `idempotency_key`.
+#[utoipa::path(
+    post, path = "/wallets/{user_id}/credits",
+    params(("user_id" = uuid::Uuid, Path, description = "Whose wallet")),
+    request_body = CreditInput,
+    responses(
+        (status = 201, description = "The credit's ledger entry", body = EntryBody),
+        (status = 200, description = "A retry: the original entry", body = EntryBody),
+        (status = 403, description = "Not an admin"),
+        (status = 409, description = "The key was used with another body"),
+    ),
+)]
+async fn credit_wallet(
+    State(services): State<AppState>,
+    caller: Caller,
+    Path(user_id): Path<String>,
+    JsonBody(input): JsonBody<CreditInput>,
+) -> Result<Response> {
+    let user_id = parse_id("user_id", &user_id)?;
     let (entry, created) = services.credit_wallet(&caller, user_id, input).await?;
-    ApiResponse::json(if created { 201 } else { 200 }, &json!({ "entry": entry }))
+    created_or_found(created, &EntryBody { entry })
 }
 
-async fn charge(services: &Services, request: &ApiRequest) -> Result<ApiResponse> {
-    let caller = services.caller(request).await?;
-    let input: ChargeInput = request.json()?;
+/// Charges a payer (the caller, a provider or an admin, is the payee): the debit and the
+/// credit are one atomic change, never below zero, once per `idempotency_key`.
+#[utoipa::path(
+    post, path = "/charges",
+    request_body = ChargeInput,
+    responses(
+        (status = 201, description = "The charge", body = ChargeBody),
+        (status = 200, description = "A retry: the original charge", body = ChargeBody),
+        (status = 402, description = "The payer's balance is too low; nothing changed"),
+        (status = 403, description = "Not a provider or an admin, or no group shared with the payer"),
+        (status = 404, description = "The payer or the group does not exist"),
+        (status = 409, description = "The key was used with another body, or the timer cannot be charged"),
+    ),
+)]
+async fn create_charge(
+    State(services): State<AppState>,
+    caller: Caller,
+    JsonBody(input): JsonBody<ChargeInput>,
+) -> Result<Response> {
     let (charge, created) = services.charge(&caller, input).await?;
-    ApiResponse::json(
-        if created { 201 } else { 200 },
-        &json!({ "charge": charge }),
-    )
+    created_or_found(created, &ChargeBody { charge })
 }
 
-async fn charges(services: &Services, request: &ApiRequest) -> Result<ApiResponse> {
-    let caller = services.caller(request).await?;
+/// Charges where the caller is the payer or the payee.
+#[utoipa::path(
+    get, path = "/charges",
+    responses((status = 200, description = "The charges", body = ChargesBody)),
+)]
+async fn list_charges(State(services): State<AppState>, caller: Caller) -> Result<Response> {
     let charges = services.charges(&caller).await?;
-    ApiResponse::json(200, &json!({ "charges": charges }))
+    reply(StatusCode::OK, &ChargesBody { charges })
 }

@@ -1,93 +1,165 @@
 //! The group-manage function: groups, direct chats and their members.
-//! `POST /groups`, `GET /groups`, `GET /groups/{group_id}`, `PATCH /groups/{group_id}`,
-//! `POST /groups/{group_id}/members`, `DELETE /groups/{group_id}/members/{user_id}`.
 
-use async_trait::async_trait;
+use axum::extract::State;
+use axum::response::Response;
 use chat_core::Result;
-use chat_core::http::{ApiRequest, ApiResponse, RouteOutcome, Routes, path_id};
-use chat_core::service::{AddMemberInput, CreateGroupInput, Services};
-use serde::Deserialize;
-use serde_json::json;
+use chat_core::domain::group::{Group, GroupDetail, GroupSummary, Member};
+use chat_core::domain::parse_id;
+use chat_core::http::{ApiRouter, AppState, JsonBody, Path, created_or_found, no_content, reply};
+use chat_core::service::{AddMemberInput, Caller, CreateGroupInput};
+use http::StatusCode;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub struct GroupManage;
-
-#[async_trait]
-impl Routes for GroupManage {
-    async fn route(&self, services: &Services, request: &ApiRequest) -> RouteOutcome {
-        let segments = request.segments();
-        Some(match (request.method.as_str(), segments.as_slice()) {
-            ("POST", ["groups"]) => create(services, request).await,
-            ("GET", ["groups"]) => list(services, request).await,
-            ("GET", ["groups", group_id]) => detail(services, request, group_id).await,
-            ("PATCH", ["groups", group_id]) => rename(services, request, group_id).await,
-            ("POST", ["groups", group_id, "members"]) => {
-                add_member(services, request, group_id).await
-            }
-            ("DELETE", ["groups", group_id, "members", user_id]) => {
-                remove_member(services, request, group_id, user_id).await
-            }
-            _ => return None,
-        })
-    }
+pub fn routes() -> ApiRouter {
+    OpenApiRouter::new()
+        .routes(routes!(create_group, list_groups))
+        .routes(routes!(get_group, rename_group))
+        .routes(routes!(add_member))
+        .routes(routes!(remove_member))
 }
 
-async fn create(services: &Services, request: &ApiRequest) -> Result<ApiResponse> {
-    let caller = services.caller(request).await?;
-    let input: CreateGroupInput = request.json()?;
+#[derive(Serialize, ToSchema)]
+pub struct GroupBody {
+    pub group: Group,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct GroupDetailBody {
+    pub group: GroupDetail,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct GroupsBody {
+    /// The caller's groups and direct chats, newest first.
+    pub groups: Vec<GroupSummary>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MemberBody {
+    pub member: Member,
+}
+
+/// Creates a group, or a direct chat (one per pair of users: asking again returns it).
+#[utoipa::path(
+    post, path = "/groups",
+    request_body = CreateGroupInput,
+    responses(
+        (status = 201, description = "The new group and its members", body = GroupDetailBody),
+        (status = 200, description = "The direct chat that already exists", body = GroupDetailBody),
+        (status = 404, description = "A member id is no user"),
+    ),
+)]
+async fn create_group(
+    State(services): State<AppState>,
+    caller: Caller,
+    JsonBody(input): JsonBody<CreateGroupInput>,
+) -> Result<Response> {
     let (group, created) = services.create_group(&caller, input).await?;
-    ApiResponse::json(if created { 201 } else { 200 }, &json!({ "group": group }))
+    created_or_found(created, &GroupDetailBody { group })
 }
 
-async fn list(services: &Services, request: &ApiRequest) -> Result<ApiResponse> {
-    let caller = services.caller(request).await?;
+/// The caller's groups, with the last `seq`, the read mark and the unread count of each.
+#[utoipa::path(
+    get, path = "/groups",
+    responses((status = 200, description = "The caller's groups", body = GroupsBody)),
+)]
+async fn list_groups(State(services): State<AppState>, caller: Caller) -> Result<Response> {
     let groups = services.list_groups(&caller).await?;
-    ApiResponse::json(200, &json!({ "groups": groups }))
+    reply(StatusCode::OK, &GroupsBody { groups })
 }
 
-async fn detail(services: &Services, request: &ApiRequest, group_id: &str) -> Result<ApiResponse> {
-    let caller = services.caller(request).await?;
+/// A group with its members.
+#[utoipa::path(
+    get, path = "/groups/{group_id}",
+    params(("group_id" = uuid::Uuid, Path, description = "The group")),
+    responses((status = 200, description = "The group and its members", body = GroupDetailBody)),
+)]
+async fn get_group(
+    State(services): State<AppState>,
+    caller: Caller,
+    Path(group_id): Path<String>,
+) -> Result<Response> {
     let group = services
-        .group_detail(&caller, path_id("group_id", group_id)?)
+        .group_detail(&caller, parse_id("group_id", &group_id)?)
         .await?;
-    ApiResponse::json(200, &json!({ "group": group }))
+    reply(StatusCode::OK, &GroupDetailBody { group })
 }
 
-#[derive(Deserialize)]
-struct RenameInput {
+#[derive(Deserialize, ToSchema)]
+pub struct RenameInput {
+    /// 1 to 100 characters.
     name: String,
 }
 
-async fn rename(services: &Services, request: &ApiRequest, group_id: &str) -> Result<ApiResponse> {
-    let caller = services.caller(request).await?;
-    let group_id = path_id("group_id", group_id)?;
-    let input: RenameInput = request.json()?;
+/// Renames a group (its owner or an admin).
+#[utoipa::path(
+    patch, path = "/groups/{group_id}",
+    params(("group_id" = uuid::Uuid, Path, description = "The group")),
+    request_body = RenameInput,
+    responses(
+        (status = 200, description = "The renamed group", body = GroupBody),
+        (status = 403, description = "Neither the group's owner nor an admin"),
+        (status = 409, description = "A direct chat has no name"),
+    ),
+)]
+async fn rename_group(
+    State(services): State<AppState>,
+    caller: Caller,
+    Path(group_id): Path<String>,
+    JsonBody(input): JsonBody<RenameInput>,
+) -> Result<Response> {
+    let group_id = parse_id("group_id", &group_id)?;
     let group = services
         .rename_group(&caller, group_id, &input.name)
         .await?;
-    ApiResponse::json(200, &json!({ "group": group }))
+    reply(StatusCode::OK, &GroupBody { group })
 }
 
+/// Adds a member (the group's owner or an admin; not to a direct chat).
+#[utoipa::path(
+    post, path = "/groups/{group_id}/members",
+    params(("group_id" = uuid::Uuid, Path, description = "The group")),
+    request_body = AddMemberInput,
+    responses(
+        (status = 201, description = "The new member", body = MemberBody),
+        (status = 403, description = "Neither the group's owner nor an admin"),
+        (status = 409, description = "Already a member, a direct chat, or the group is full"),
+    ),
+)]
 async fn add_member(
-    services: &Services,
-    request: &ApiRequest,
-    group_id: &str,
-) -> Result<ApiResponse> {
-    let caller = services.caller(request).await?;
-    let group_id = path_id("group_id", group_id)?;
-    let input: AddMemberInput = request.json()?;
+    State(services): State<AppState>,
+    caller: Caller,
+    Path(group_id): Path<String>,
+    JsonBody(input): JsonBody<AddMemberInput>,
+) -> Result<Response> {
+    let group_id = parse_id("group_id", &group_id)?;
     let member = services.add_member(&caller, group_id, input).await?;
-    ApiResponse::json(201, &json!({ "member": member }))
+    reply(StatusCode::CREATED, &MemberBody { member })
 }
 
+/// Removes a member: the group's owner, an admin, or the member itself (leaving).
+#[utoipa::path(
+    delete, path = "/groups/{group_id}/members/{user_id}",
+    params(
+        ("group_id" = uuid::Uuid, Path, description = "The group"),
+        ("user_id" = uuid::Uuid, Path, description = "The member"),
+    ),
+    responses(
+        (status = 204, description = "Removed"),
+        (status = 403, description = "Not allowed to remove that member"),
+        (status = 409, description = "Members cannot leave a direct chat"),
+    ),
+)]
 async fn remove_member(
-    services: &Services,
-    request: &ApiRequest,
-    group_id: &str,
-    user_id: &str,
-) -> Result<ApiResponse> {
-    let caller = services.caller(request).await?;
-    let group_id = path_id("group_id", group_id)?;
-    let user_id = path_id("user_id", user_id)?;
+    State(services): State<AppState>,
+    caller: Caller,
+    Path((group_id, user_id)): Path<(String, String)>,
+) -> Result<Response> {
+    let group_id = parse_id("group_id", &group_id)?;
+    let user_id = parse_id("user_id", &user_id)?;
     services.remove_member(&caller, group_id, user_id).await?;
-    Ok(ApiResponse::no_content())
+    no_content()
 }

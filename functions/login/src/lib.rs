@@ -1,76 +1,147 @@
 //! The login function: accounts and sessions.
-//! `POST /users`, `POST /sessions`, `DELETE /sessions/current`, `GET /me`,
-//! `GET /users/{user_id}`, `GET /users?username=NAME`.
 
-use async_trait::async_trait;
-use chat_core::domain::user::Role;
-use chat_core::http::{ApiRequest, ApiResponse, RouteOutcome, Routes, path_id};
-use chat_core::service::{LoginInput, Services, SignUpInput};
-use chat_core::{Error, Result};
-use serde_json::json;
+use axum::extract::State;
+use axum::response::Response;
+use chat_core::Result;
+use chat_core::domain::parse_id;
+use chat_core::domain::session::Session;
+use chat_core::domain::user::{Role, User};
+use chat_core::http::{ApiRouter, AppState, JsonBody, Path, Query, bearer, no_content, reply};
+use chat_core::service::{Caller, LoginInput, LoginOutput, SignUpInput};
+use http::{HeaderMap, StatusCode};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub struct Login;
-
-#[async_trait]
-impl Routes for Login {
-    async fn route(&self, services: &Services, request: &ApiRequest) -> RouteOutcome {
-        let segments = request.segments();
-        Some(match (request.method.as_str(), segments.as_slice()) {
-            ("POST", ["users"]) => sign_up(services, request).await,
-            ("GET", ["users"]) => find_users(services, request).await,
-            ("GET", ["users", user_id]) => get_user(services, request, user_id).await,
-            ("POST", ["sessions"]) => login(services, request).await,
-            ("DELETE", ["sessions", "current"]) => logout(services, request).await,
-            ("GET", ["me"]) => me(services, request).await,
-            _ => return None,
-        })
-    }
+pub fn routes() -> ApiRouter {
+    OpenApiRouter::new()
+        .routes(routes!(sign_up, find_users))
+        .routes(routes!(get_user))
+        .routes(routes!(log_in))
+        .routes(routes!(log_out))
+        .routes(routes!(get_me))
 }
 
-async fn sign_up(services: &Services, request: &ApiRequest) -> Result<ApiResponse> {
-    let input: SignUpInput = request.json()?;
+#[derive(Serialize, ToSchema)]
+pub struct UserBody {
+    pub user: User,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct UsersBody {
+    /// Zero or one user: the match is exact (ignoring case).
+    pub users: Vec<User>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MeBody {
+    pub user: User,
+    pub session: Session,
+}
+
+/// Creates an account. A role other than `member` needs an admin's token.
+#[utoipa::path(
+    post, path = "/users",
+    request_body = SignUpInput,
+    security((), ("bearer" = [])),
+    responses(
+        (status = 201, description = "The new account", body = UserBody),
+        (status = 403, description = "A privileged role without an admin's token"),
+        (status = 409, description = "The username is taken, ignoring case"),
+    ),
+)]
+async fn sign_up(
+    State(services): State<AppState>,
+    headers: HeaderMap,
+    JsonBody(input): JsonBody<SignUpInput>,
+) -> Result<Response> {
     // Only a privileged role needs to know who asks; a plain sign-up ignores any token.
-    let creator = match input.role {
-        Some(role) if role != Role::Member && request.bearer().is_some() => {
-            Some(services.caller(request).await?)
+    let creator = match (input.role, bearer(&headers)) {
+        (Some(role), Some(token)) if role != Role::Member => {
+            Some(services.authenticate(Some(token)).await?)
         }
         _ => None,
     };
     let user = services.sign_up(creator.as_ref(), input).await?;
-    ApiResponse::json(201, &json!({ "user": user }))
+    reply(StatusCode::CREATED, &UserBody { user })
 }
 
-async fn login(services: &Services, request: &ApiRequest) -> Result<ApiResponse> {
-    let input: LoginInput = request.json()?;
+/// Logs in: a new session (one per device) and its bearer token.
+#[utoipa::path(
+    post, path = "/sessions",
+    request_body = LoginInput,
+    security(()),
+    responses(
+        (status = 201, description = "The session and its token", body = LoginOutput),
+    ),
+)]
+async fn log_in(
+    State(services): State<AppState>,
+    JsonBody(input): JsonBody<LoginInput>,
+) -> Result<Response> {
     let output = services.login(input).await?;
-    ApiResponse::json(201, &output)
+    reply(StatusCode::CREATED, &output)
 }
 
-async fn logout(services: &Services, request: &ApiRequest) -> Result<ApiResponse> {
-    let caller = services.caller(request).await?;
+/// Logs out: ends the caller's session (this device only) and deletes its inbox.
+#[utoipa::path(
+    delete, path = "/sessions/current",
+    responses((status = 204, description = "The session is ended")),
+)]
+async fn log_out(State(services): State<AppState>, caller: Caller) -> Result<Response> {
     services.logout(&caller).await?;
-    Ok(ApiResponse::no_content())
+    no_content()
 }
 
-async fn me(services: &Services, request: &ApiRequest) -> Result<ApiResponse> {
-    let caller = services.caller(request).await?;
-    ApiResponse::json(
-        200,
-        &json!({ "user": caller.user, "session": caller.session }),
+/// The caller's account and session.
+#[utoipa::path(
+    get, path = "/me",
+    responses((status = 200, description = "Who is asking", body = MeBody)),
+)]
+async fn get_me(caller: Caller) -> Result<Response> {
+    reply(
+        StatusCode::OK,
+        &MeBody {
+            user: caller.user,
+            session: caller.session,
+        },
     )
 }
 
-async fn get_user(services: &Services, request: &ApiRequest, user_id: &str) -> Result<ApiResponse> {
-    services.caller(request).await?;
-    let user = services.user(path_id("user_id", user_id)?).await?;
-    ApiResponse::json(200, &json!({ "user": user }))
+/// One user's public profile.
+#[utoipa::path(
+    get, path = "/users/{user_id}",
+    params(("user_id" = uuid::Uuid, Path, description = "The user's id")),
+    responses((status = 200, description = "The user", body = UserBody)),
+)]
+async fn get_user(
+    State(services): State<AppState>,
+    _caller: Caller,
+    Path(user_id): Path<String>,
+) -> Result<Response> {
+    let user = services.user(parse_id("user_id", &user_id)?).await?;
+    reply(StatusCode::OK, &UserBody { user })
 }
 
-async fn find_users(services: &Services, request: &ApiRequest) -> Result<ApiResponse> {
-    services.caller(request).await?;
-    let username = request
-        .query_param("username")
-        .ok_or_else(|| Error::Invalid("the username query parameter is required".to_string()))?;
-    let users = services.find_users(&username).await?;
-    ApiResponse::json(200, &json!({ "users": users }))
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+struct FindUsersQuery {
+    /// The exact username, matched ignoring case.
+    username: String,
+}
+
+/// Finds a user by username.
+#[utoipa::path(
+    get, path = "/users",
+    params(FindUsersQuery),
+    responses((status = 200, description = "The user with that name, if any", body = UsersBody)),
+)]
+async fn find_users(
+    State(services): State<AppState>,
+    _caller: Caller,
+    Query(query): Query<FindUsersQuery>,
+) -> Result<Response> {
+    let users = services.find_users(&query.username).await?;
+    reply(StatusCode::OK, &UsersBody { users })
 }

@@ -5,6 +5,8 @@ use std::sync::Arc;
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
     lambda_http::tracing::init_default_subscriber();
-    let services = chat_core::aws::services_from_env().await?;
-    chat_core::http::lambda::run(&poll::Poll, Arc::new(services)).await
+    let services = Arc::new(chat_core::aws::services_from_env().await?);
+    // The router answers every client error itself (4xx, never an Err that API Gateway
+    // would turn into a 502).
+    lambda_http::run(chat_core::http::app(poll::routes(), services)).await
 }

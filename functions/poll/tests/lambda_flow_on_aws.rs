@@ -8,12 +8,12 @@ use std::time::Duration;
 
 use chat_core::aws::AwsAdapters;
 use chat_core::aws::provision::on_emulator;
-use chat_core::http::Routes;
-use chat_core::http::lambda::handle_event;
+use chat_core::http::{ApiRouter, app};
 use chat_core::service::{Config, Services};
 use serde_json::{Value, json};
+use tower::ServiceExt;
 
-async fn on_aws() -> (Arc<AwsAdapters>, Services) {
+async fn on_aws() -> (Arc<AwsAdapters>, Arc<Services>) {
     let endpoint = std::env::var("CHAT_TEST_AWS_ENDPOINT")
         .expect("CHAT_TEST_AWS_ENDPOINT must name the AWS emulator (scripts/test starts one)");
     let prefix = format!("f{}", &uuid::Uuid::now_v7().simple().to_string()[20..]);
@@ -22,14 +22,15 @@ async fn on_aws() -> (Arc<AwsAdapters>, Services) {
         .unwrap_or_else(|e| {
             panic!("the AWS emulator at {endpoint} is unreachable or failing: {e}")
         });
-    let services = Services::new(adapters.ports(), Config::default());
+    let services = Arc::new(Services::new(adapters.ports(), Config::default()));
     (adapters, services)
 }
 
-/// Sends one API Gateway (HTTP API, payload 2.0) event through a function's handler.
+/// Sends one API Gateway (HTTP API, payload 2.0) event through a function's router, as
+/// `lambda_http::run` does.
 async fn invoke(
-    routes: &dyn Routes,
-    services: &Services,
+    routes: fn() -> ApiRouter,
+    services: &Arc<Services>,
     method: &str,
     path: &str,
     token: Option<&str>,
@@ -58,21 +59,28 @@ async fn invoke(
         "isBase64Encoded": false
     });
     let request = lambda_http::request::from_str(&event.to_string()).expect("a valid event");
-    let response = handle_event(routes, services, request).await;
+    let response = app(routes(), services.clone())
+        .oneshot(request)
+        .await
+        .expect("the router never fails");
     let status = response.status().as_u16();
-    let body = match response.body() {
-        lambda_http::Body::Text(text) => serde_json::from_str(text).expect("JSON body"),
-        _ => Value::Null,
+    let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+        .await
+        .expect("a body");
+    let body = if bytes.is_empty() {
+        Value::Null
+    } else {
+        serde_json::from_slice(&bytes).expect("JSON body")
     };
     (status, body)
 }
 
 const PASSWORD: &str = "correct-horse-battery";
 
-async fn sign_up_and_login(services: &Services, name: &str, device: &str) -> (String, String) {
+async fn sign_up_and_login(services: &Arc<Services>, name: &str, device: &str) -> (String, String) {
     let body = json!({ "username": name, "password": PASSWORD });
     let (status, _) = invoke(
-        &login::Login,
+        login::routes,
         services,
         "POST",
         "/users",
@@ -84,7 +92,7 @@ async fn sign_up_and_login(services: &Services, name: &str, device: &str) -> (St
     let mut login = body;
     login["device"] = json!(device);
     let (status, answer) = invoke(
-        &login::Login,
+        login::routes,
         services,
         "POST",
         "/sessions",
@@ -115,13 +123,13 @@ async fn queue_names(adapters: &AwsAdapters) -> Vec<String> {
 }
 
 async fn poll(
-    services: &Services,
+    services: &Arc<Services>,
     token: &str,
     wait: u64,
     ack: Option<&str>,
 ) -> (Vec<Value>, Option<String>) {
     let (status, answer) = invoke(
-        &poll::Poll,
+        poll::routes,
         services,
         "POST",
         "/poll",
@@ -149,7 +157,7 @@ async fn two_users_chat_through_the_lambda_handlers_and_logging_out_deletes_the_
     );
 
     let (status, created) = invoke(
-        &group_manage::GroupManage,
+        group_manage::routes,
         &services,
         "POST",
         "/groups",
@@ -164,7 +172,7 @@ async fn two_users_chat_through_the_lambda_handlers_and_logging_out_deletes_the_
     poll(&services, &bob_token, 0, ack.as_deref()).await;
 
     let (status, sent) = invoke(
-        &send_message::SendMessage,
+        send_message::routes,
         &services,
         "POST",
         &format!("/groups/{group}/messages"),
@@ -181,7 +189,7 @@ async fn two_users_chat_through_the_lambda_handlers_and_logging_out_deletes_the_
     assert!(after_ack.is_empty() && none.is_none());
 
     let (status, history) = invoke(
-        &poll::Poll,
+        poll::routes,
         &services,
         "GET",
         &format!("/groups/{group}/messages?after=0"),
@@ -193,7 +201,7 @@ async fn two_users_chat_through_the_lambda_handlers_and_logging_out_deletes_the_
     assert_eq!(history["messages"][0]["id"], sent["message"]["id"]);
 
     let (status, _) = invoke(
-        &login::Login,
+        login::routes,
         &services,
         "DELETE",
         "/sessions/current",
@@ -205,7 +213,7 @@ async fn two_users_chat_through_the_lambda_handlers_and_logging_out_deletes_the_
     let queues = queue_names(&adapters).await;
     assert_eq!(queues.len(), 1, "bob's queue is gone: {queues:?}");
     let (status, _) = invoke(
-        &login::Login,
+        login::routes,
         &services,
         "GET",
         "/me",
@@ -235,7 +243,7 @@ async fn one_message_costs_at_most_2_plus_k_plus_k_times_s_calls_with_concurrent
         }
     }
     let (status, created) = invoke(
-        &group_manage::GroupManage,
+        group_manage::routes,
         &services,
         "POST",
         "/groups",
@@ -248,7 +256,7 @@ async fn one_message_costs_at_most_2_plus_k_plus_k_times_s_calls_with_concurrent
     let messages_path = format!("/groups/{group}/messages");
     let send = |n: usize| {
         invoke(
-            &send_message::SendMessage,
+            send_message::routes,
             &services,
             "POST",
             &messages_path,

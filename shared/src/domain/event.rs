@@ -1,4 +1,6 @@
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
 
 use super::group::Group;
 use super::message::Message;
@@ -8,23 +10,23 @@ use super::{Id, Timestamp};
 
 /// Everything that changes a group reaches its members' inboxes as an event.
 /// Clients drop an event whose `id` they have already seen.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Event {
-    pub id: Id,
+    pub id: Uuid,
     /// The group the event belongs to; null for a charge made outside any group.
-    pub group_id: Option<Id>,
+    pub group_id: Option<Uuid>,
     pub at: Timestamp,
     #[serde(flatten)]
     pub kind: EventKind,
 }
 
 /// The event types; open for more (timer, charge) as the product grows.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum EventKind {
     Message { message: Message },
-    MemberAdded { user_id: Id, by: Id },
-    MemberRemoved { user_id: Id, by: Id },
+    MemberAdded { user_id: Uuid, by: Uuid },
+    MemberRemoved { user_id: Uuid, by: Uuid },
     GroupUpdated { group: Group },
     Timer { timer: TimerView },
     Charge { charge: Charge },

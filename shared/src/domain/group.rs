@@ -1,8 +1,10 @@
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
 
 use super::{Error, Id, Result, Timestamp};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum GroupKind {
     Direct,
@@ -26,7 +28,7 @@ impl GroupKind {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum GroupRole {
     Owner,
@@ -50,20 +52,20 @@ impl GroupRole {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct Group {
-    pub id: Id,
+    pub id: Uuid,
     pub kind: GroupKind,
     pub name: Option<String>,
-    pub created_by: Id,
+    pub created_by: Uuid,
     pub created_at: Timestamp,
     /// The sequence number of the newest message, 0 before the first.
     pub last_seq: i64,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct Member {
-    pub user_id: Id,
+    pub user_id: Uuid,
     pub role: GroupRole,
     pub joined_at: Timestamp,
 }
@@ -76,14 +78,14 @@ pub struct MemberRecord {
     pub read_seq: i64,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct GroupDetail {
     #[serde(flatten)]
     pub group: Group,
     pub members: Vec<Member>,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct GroupSummary {
     #[serde(flatten)]
     pub group: Group,

@@ -1,4 +1,6 @@
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
 
 use super::{Error, Id, Result, Timestamp};
 
@@ -7,12 +9,12 @@ pub const MAX_CLIENT_MSG_ID_CHARS: usize = 64;
 pub const DEFAULT_PAGE: u32 = 50;
 pub const MAX_PAGE: u32 = 100;
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct Message {
-    pub id: Id,
-    pub group_id: Id,
+    pub id: Uuid,
+    pub group_id: Uuid,
     pub seq: i64,
-    pub sender_id: Id,
+    pub sender_id: Uuid,
     pub text: String,
     pub client_msg_id: String,
     pub sent_at: Timestamp,
@@ -88,7 +90,7 @@ impl HistoryQuery {
     }
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct HistoryPage {
     pub messages: Vec<Message>,
     /// More messages exist beyond this page in the direction it was read.

@@ -1,8 +1,10 @@
 //! Money: integer amounts in minor units with an ISO 4217 currency, wallets and a ledger.
 
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
 
-use super::{Error, Id, Result, Timestamp};
+use super::{Error, Result, Timestamp};
 
 /// No single amount may exceed this (a billion in major units): keeps sums far from overflow.
 pub const MAX_AMOUNT: i64 = 100_000_000_000;
@@ -33,9 +35,12 @@ pub fn validate_idempotency_key(key: &str) -> Result<()> {
     Ok(())
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct Rate {
+    /// Minor units per started minute, 1 to 100,000,000,000.
+    #[schema(minimum = 1, maximum = 100_000_000_000_i64)]
     pub amount_per_minute: i64,
+    #[schema(pattern = "^[A-Z]{3}$")]
     pub currency: String,
 }
 
@@ -56,13 +61,13 @@ pub fn charge_for_minutes(elapsed_ms: i64, rate: &Rate) -> Result<i64> {
         .ok_or_else(|| Error::Conflict("the amount due is too large to charge".to_string()))
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct Balance {
     pub currency: String,
     pub amount: i64,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum EntryKind {
     /// A top-up by an admin.
@@ -93,27 +98,27 @@ impl EntryKind {
 }
 
 /// One movement of money in one wallet. A wallet's balance is the sum of its entries.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct LedgerEntry {
-    pub id: Id,
-    pub user_id: Id,
+    pub id: Uuid,
+    pub user_id: Uuid,
     /// Signed: negative for a debit.
     pub amount: i64,
     pub currency: String,
     pub kind: EntryKind,
     /// The charge this entry belongs to; none for a credit.
-    pub charge_id: Option<Id>,
+    pub charge_id: Option<Uuid>,
     pub created_at: Timestamp,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct Charge {
-    pub id: Id,
-    pub payer_id: Id,
-    pub payee_id: Id,
+    pub id: Uuid,
+    pub payer_id: Uuid,
+    pub payee_id: Uuid,
     pub amount: i64,
     pub currency: String,
-    pub group_id: Option<Id>,
+    pub group_id: Option<Uuid>,
     pub description: Option<String>,
     pub created_at: Timestamp,
 }

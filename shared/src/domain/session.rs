@@ -3,14 +3,16 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
+use utoipa::ToSchema;
+use uuid::Uuid;
 
 use super::{Error, Id, Result, Timestamp};
 
 /// One logged-in device.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct Session {
-    pub id: Id,
-    pub user_id: Id,
+    pub id: Uuid,
+    pub user_id: Uuid,
     pub device: String,
     pub created_at: Timestamp,
     pub expires_at: Timestamp,

@@ -2,11 +2,13 @@
 //! instants whenever it is read, never by a ticking process.
 
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
 
 use super::money::{Rate, charge_for_minutes};
 use super::{Error, Id, Result, Timestamp};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum TimerState {
     Idle,
@@ -75,9 +77,9 @@ pub struct Timer {
 }
 
 /// The timer as the API shows it, with the elapsed time at the moment of reading.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct TimerView {
-    pub group_id: Id,
+    pub group_id: Uuid,
     pub state: TimerState,
     pub elapsed_ms: i64,
     pub started_at: Option<Timestamp>,

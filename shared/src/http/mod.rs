@@ -1,165 +1,172 @@
-//! HTTP plumbing every function shares: a plain request and response, JSON bodies with a size
-//! limit, bearer tokens, and the one mapping from domain errors to the contract's error format.
+//! HTTP plumbing every function shares: the typed extractors (caller, JSON body, path, query),
+//! the one mapping from domain errors to the contract's status codes and error document, and
+//! the finishing of a function's router (exact 404s, body limit, request log) for Lambda and
+//! chat-local alike.
 
-pub mod lambda;
+mod extract;
+pub mod openapi;
 
-use async_trait::async_trait;
-use bytes::Bytes;
-use http::{HeaderMap, Method, StatusCode};
+use std::sync::Arc;
+use std::time::Instant;
+
+use axum::body::Body;
+use axum::extract::Request;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use http::{HeaderMap, HeaderValue, StatusCode, header};
 use serde::Serialize;
-use serde::de::DeserializeOwned;
+use utoipa_axum::router::OpenApiRouter;
 
-use crate::domain::{Error, Id, Result, parse_id};
-use crate::service::{Caller, Services};
+pub use extract::{JsonBody, OptionalJsonBody, Path, Query};
+
+use crate::domain::{Error, Result};
+use crate::service::Services;
 
 /// Request bodies larger than this are refused with 413.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
-/// A request as a route sees it, whether it came from API Gateway or from chat-local.
-#[derive(Clone, Debug)]
-pub struct ApiRequest {
-    pub method: Method,
-    pub path: String,
-    /// The raw query string, without `?`.
-    pub query: String,
-    pub headers: HeaderMap,
-    pub body: Bytes,
-}
+/// What every handler is given: the services, built once per process.
+pub type AppState = Arc<Services>;
 
-impl ApiRequest {
-    /// The path's segments: `/groups/abc/messages` is `["groups", "abc", "messages"]`.
-    pub fn segments(&self) -> Vec<&str> {
-        self.path.split('/').filter(|s| !s.is_empty()).collect()
-    }
+/// One function's routes together with their OpenAPI description.
+pub type ApiRouter = OpenApiRouter<AppState>;
 
-    /// A query parameter, percent-decoded; the last one wins when repeated.
-    pub fn query_param(&self, name: &str) -> Option<String> {
-        form_urlencoded::parse(self.query.as_bytes())
-            .filter(|(key, _)| key == name)
-            .map(|(_, value)| value.into_owned())
-            .last()
-    }
-
-    /// A query parameter parsed as an integer; 400 when it is not one.
-    pub fn query_int<T: std::str::FromStr>(&self, name: &str) -> Result<Option<T>> {
-        self.query_param(name)
-            .map(|raw| {
-                raw.parse::<T>()
-                    .map_err(|_| Error::Invalid(format!("{name} must be a whole number")))
-            })
-            .transpose()
-    }
-
-    /// The token of an `Authorization: Bearer <token>` header.
-    pub fn bearer(&self) -> Option<&str> {
-        let value = self
-            .headers
-            .get(http::header::AUTHORIZATION)?
-            .to_str()
-            .ok()?;
-        let (scheme, token) = value.split_once(' ')?;
-        scheme
-            .eq_ignore_ascii_case("bearer")
-            .then(|| token.trim())
-            .filter(|t| !t.is_empty())
-    }
-
-    /// The JSON body. Read as JSON whatever the `content-type` says (clients often omit it);
-    /// an empty body is a 400, as is anything malformed, with serde's reason.
-    pub fn json<T: DeserializeOwned>(&self) -> Result<T> {
-        if self.body.iter().all(u8::is_ascii_whitespace) {
-            return Err(Error::Invalid("a JSON body is required".to_string()));
-        }
-        serde_json::from_slice(&self.body)
-            .map_err(|e| Error::Invalid(format!("invalid JSON body: {e}")))
-    }
-
-    /// Like [`Self::json`], but an empty body means every field is absent.
-    pub fn json_or_default<T: DeserializeOwned + Default>(&self) -> Result<T> {
-        if self.body.iter().all(u8::is_ascii_whitespace) {
-            return Ok(T::default());
-        }
-        self.json()
+/// The contract's status for each meaning of the domain's errors.
+pub fn status_of(error: &Error) -> StatusCode {
+    match error {
+        Error::Invalid(_) => StatusCode::BAD_REQUEST,
+        Error::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+        Error::InsufficientFunds(_) => StatusCode::PAYMENT_REQUIRED,
+        Error::Forbidden(_) => StatusCode::FORBIDDEN,
+        Error::NotFound(_) => StatusCode::NOT_FOUND,
+        Error::Conflict(_) => StatusCode::CONFLICT,
+        Error::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+        Error::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
+        Error::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }
 
-/// A path segment that must be an id.
-pub fn path_id(field: &str, segment: &str) -> Result<Id> {
-    parse_id(field, segment)
+/// The contract's error code for each meaning.
+pub fn code_of(error: &Error) -> &'static str {
+    match error {
+        Error::Invalid(_) => "invalid_request",
+        Error::Unauthorized(_) => "unauthorized",
+        Error::InsufficientFunds(_) => "insufficient_funds",
+        Error::Forbidden(_) => "forbidden",
+        Error::NotFound(_) => "not_found",
+        Error::Conflict(_) => "conflict",
+        Error::PayloadTooLarge(_) => "payload_too_large",
+        Error::RateLimited(_) => "rate_limited",
+        Error::Internal(_) => "internal",
+    }
 }
 
-#[derive(Clone, Debug)]
-pub struct ApiResponse {
-    pub status: StatusCode,
-    /// A JSON document, or nothing (204).
-    pub body: Option<Vec<u8>>,
-}
-
-impl ApiResponse {
-    pub fn json(status: u16, value: &impl Serialize) -> Result<ApiResponse> {
-        let body = serde_json::to_vec(value).map_err(Error::internal)?;
-        Ok(ApiResponse {
-            status: StatusCode::from_u16(status).map_err(Error::internal)?,
-            body: Some(body),
-        })
-    }
-
-    pub fn no_content() -> ApiResponse {
-        ApiResponse {
-            status: StatusCode::NO_CONTENT,
-            body: None,
-        }
-    }
-
-    /// The contract's error document. Internal details are logged here and never sent.
-    pub fn error(error: &Error) -> ApiResponse {
-        if let Error::Internal(detail) = error {
+/// A client error is an answer, never an `Err` out of the handler (API Gateway would turn that
+/// into a 502). Internal details are logged here and never sent.
+impl IntoResponse for Error {
+    fn into_response(self) -> Response {
+        if let Error::Internal(detail) = &self {
             tracing::error!(%detail, "internal error");
         }
-        let document = serde_json::json!({
-            "error": { "code": error.code(), "message": error.public_message() }
-        });
-        ApiResponse {
-            status: StatusCode::from_u16(error.status())
-                .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-            body: Some(document.to_string().into_bytes()),
+        let document = openapi::ErrorBody::new(code_of(&self), self.public_message());
+        json_response(status_of(&self), &document)
+    }
+}
+
+/// A JSON answer with this status.
+pub fn reply(status: StatusCode, body: &impl Serialize) -> Result<Response> {
+    Ok(json_response(status, body))
+}
+
+/// 201 for something new, 200 for an idempotent retry that found the original.
+pub fn created_or_found(created: bool, body: &impl Serialize) -> Result<Response> {
+    let status = if created {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    reply(status, body)
+}
+
+pub fn no_content() -> Result<Response> {
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+fn json_response(status: StatusCode, body: &impl Serialize) -> Response {
+    match serde_json::to_vec(body) {
+        Ok(json) => {
+            let mut response = Response::new(Body::from(json));
+            *response.status_mut() = status;
+            response.headers_mut().insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            );
+            response
+        }
+        Err(error) => {
+            tracing::error!(%error, "response not serializable");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
         }
     }
 }
 
-/// What a route returns: `None` when the request is not one of this function's routes.
-pub type RouteOutcome = Option<Result<ApiResponse>>;
-
-/// One function's routes.
-#[async_trait]
-pub trait Routes: Send + Sync {
-    async fn route(&self, services: &Services, request: &ApiRequest) -> RouteOutcome;
+/// The token of an `Authorization: Bearer <token>` header.
+pub fn bearer(headers: &HeaderMap) -> Option<&str> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| token.trim())
+        .filter(|t| !t.is_empty())
 }
 
-/// Serves one request with the first set of routes that knows it: the body limit first,
-/// then the route, and every error (including "no such route") in the contract's format.
-pub async fn handle(
-    routes: &[&dyn Routes],
-    services: &Services,
-    request: &ApiRequest,
-) -> ApiResponse {
-    if request.body.len() > MAX_BODY_BYTES {
-        return ApiResponse::error(&Error::PayloadTooLarge(MAX_BODY_BYTES));
-    }
-    for set in routes {
-        if let Some(outcome) = set.route(services, request).await {
-            return outcome.unwrap_or_else(|e| ApiResponse::error(&e));
-        }
-    }
-    ApiResponse::error(&Error::NotFound(format!(
+/// A function's routes made ready to serve: paths match exactly as on API Gateway (anything
+/// else, a wrong method included, is the contract's 404), a declared body over the limit is
+/// refused before it is read, and every request is logged without its body.
+pub fn app(routes: ApiRouter, services: AppState) -> axum::Router {
+    let (router, _openapi) = routes.split_for_parts();
+    finish(router).with_state(services)
+}
+
+/// The fallbacks and layers of [`app`], for a router assembled elsewhere (chat-local).
+pub fn finish(router: axum::Router<AppState>) -> axum::Router<AppState> {
+    router
+        .fallback(no_route)
+        .method_not_allowed_fallback(no_route)
+        .layer(axum::middleware::from_fn(refuse_declared_oversize))
+        .layer(axum::middleware::from_fn(log_request))
+}
+
+async fn no_route(request: Request) -> Error {
+    Error::NotFound(format!(
         "no route for {} {}",
-        request.method, request.path
-    )))
+        request.method(),
+        request.uri().path()
+    ))
 }
 
-impl Services {
-    /// The caller of a request, from its bearer token.
-    pub async fn caller(&self, request: &ApiRequest) -> Result<Caller> {
-        self.authenticate(request.bearer()).await
+async fn refuse_declared_oversize(request: Request, next: Next) -> Response {
+    let declared = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
+    if declared.is_some_and(|length| length > MAX_BODY_BYTES as u64) {
+        return Error::PayloadTooLarge(MAX_BODY_BYTES).into_response();
     }
+    next.run(request).await
+}
+
+async fn log_request(request: Request, next: Next) -> Response {
+    let started = Instant::now();
+    let method = request.method().clone();
+    let path = request.uri().path().to_string();
+    let response = next.run(request).await;
+    tracing::info!(
+        %method,
+        path,
+        status = response.status().as_u16(),
+        ms = started.elapsed().as_millis() as u64,
+        "request"
+    );
+    response
 }

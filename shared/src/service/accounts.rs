@@ -1,4 +1,5 @@
 use std::sync::OnceLock;
+use utoipa::ToSchema;
 
 use serde::{Deserialize, Serialize};
 
@@ -12,22 +13,26 @@ use crate::domain::{Error, Id, Result, new_id};
 
 use super::{Caller, Services, blocking};
 
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, ToSchema)]
 pub struct SignUpInput {
+    /// 3 to 32 of `[A-Za-z0-9_.-]`, unique ignoring case.
+    #[schema(min_length = 3, max_length = 32, pattern = "^[A-Za-z0-9_.-]+$")]
     pub username: String,
+    /// 8 to 128 characters.
+    #[schema(min_length = 8, max_length = 128)]
     pub password: String,
     pub display_name: Option<String>,
     pub role: Option<Role>,
 }
 
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, ToSchema)]
 pub struct LoginInput {
     pub username: String,
     pub password: String,
     pub device: Option<String>,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct LoginOutput {
     pub token: String,
     pub session: Session,

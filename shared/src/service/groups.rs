@@ -1,4 +1,6 @@
 use serde::Deserialize;
+use utoipa::ToSchema;
+use uuid::Uuid;
 
 use crate::domain::event::{Event, EventKind};
 use crate::domain::group::{
@@ -11,16 +13,16 @@ use crate::domain::{Error, Id, Result, new_id};
 
 use super::{Caller, Services};
 
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, ToSchema)]
 pub struct CreateGroupInput {
     pub kind: GroupKind,
     pub name: Option<String>,
-    pub member_ids: Vec<Id>,
+    pub member_ids: Vec<Uuid>,
 }
 
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, ToSchema)]
 pub struct AddMemberInput {
-    pub user_id: Id,
+    pub user_id: Uuid,
     pub role: Option<GroupRole>,
 }
 

@@ -1,4 +1,6 @@
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
 
 use crate::domain::event::{Event, EventKind};
 use crate::domain::money::{
@@ -11,21 +13,33 @@ use crate::domain::{Error, Id, Result, new_id};
 
 use super::{Caller, Services};
 
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
 pub struct CreditInput {
+    /// Minor units (cents), 1 to 100,000,000,000.
+    #[schema(minimum = 1, maximum = 100_000_000_000_i64)]
     pub amount: i64,
+    /// ISO 4217, such as `EUR`.
+    #[schema(pattern = "^[A-Z]{3}$")]
     pub currency: String,
+    /// 1 to 128 characters; a retry with the same key and body answers the original.
+    #[schema(min_length = 1, max_length = 128)]
     pub idempotency_key: String,
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
 pub struct ChargeInput {
-    pub payer_id: Id,
+    pub payer_id: Uuid,
+    /// Minor units, 1 to 100,000,000,000; absent with `from_timer`.
+    #[schema(minimum = 1, maximum = 100_000_000_000_i64)]
     pub amount: Option<i64>,
+    /// ISO 4217; absent with `from_timer`.
+    #[schema(pattern = "^[A-Z]{3}$")]
     pub currency: Option<String>,
-    pub group_id: Option<Id>,
+    pub group_id: Option<Uuid>,
     pub from_timer: Option<bool>,
     pub description: Option<String>,
+    /// 1 to 128 characters; the same key with another body is 409.
+    #[schema(min_length = 1, max_length = 128)]
     pub idempotency_key: String,
 }
 

@@ -1,4 +1,5 @@
 use std::time::Duration;
+use utoipa::ToSchema;
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -11,16 +12,19 @@ use super::{Caller, Services};
 
 pub const MAX_WAIT_SECONDS: f64 = 20.0;
 
-#[derive(Clone, Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize, ToSchema)]
 pub struct PollInput {
     /// Seconds to wait for events, 0 to 20; 20 when absent.
+    #[schema(minimum = 0, maximum = 20)]
     pub wait: Option<f64>,
     /// The ack token of this session's previous poll.
     pub ack: Option<String>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct PollOutput {
+    /// Events as stored in the inbox, passed through without re-parsing.
+    #[schema(value_type = Vec<crate::domain::event::Event>)]
     pub events: Vec<Box<RawValue>>,
     /// Hands back with the next poll to delete these events; null when there are none.
     pub ack: Option<String>,

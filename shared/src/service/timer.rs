@@ -1,4 +1,5 @@
 use serde::Deserialize;
+use utoipa::ToSchema;
 
 use crate::domain::event::{Event, EventKind};
 use crate::domain::money::Rate;
@@ -8,7 +9,7 @@ use crate::domain::{Error, Id, Result, new_id};
 
 use super::{Caller, Services};
 
-#[derive(Clone, Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize, ToSchema)]
 pub struct StartTimerInput {
     pub rate: Option<Rate>,
 }
