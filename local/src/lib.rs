@@ -97,6 +97,10 @@ pub struct Cli {
     /// How long a verified token is trusted without reading its session again.
     #[arg(long, env = "CHAT_TOKEN_CACHE_SECONDS", default_value_t = 10)]
     pub token_cache_seconds: u64,
+    /// The longest a poll waits, whatever it asks for (0 to 20).
+    #[arg(long, env = "CHAT_MAX_POLL_WAIT_SECONDS", default_value_t = 20,
+          value_parser = clap::value_parser!(u64).range(0..=20))]
+    pub max_poll_wait_seconds: u64,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -133,6 +137,7 @@ pub fn open(cli: &Cli) -> Result<(Arc<EmbeddedStore>, Arc<Services>)> {
     let config = Config {
         session_ttl: Duration::from_secs(cli.session_ttl_seconds),
         token_cache_ttl: Duration::from_secs(cli.token_cache_seconds),
+        max_poll_wait: Duration::from_secs(cli.max_poll_wait_seconds),
     };
     let services = Arc::new(Services::new(store.ports(), config));
     Ok((store, services))

@@ -166,3 +166,22 @@ async fn openapi_json_is_served_and_describes_every_route_with_the_bearer_scheme
     .unwrap();
     assert_eq!(document, committed);
 }
+
+#[tokio::test]
+async fn a_poll_waits_no_longer_than_the_configured_cap() {
+    let server = Server::start_with(&["--max-poll-wait-seconds", "1"]);
+    server.sign_up("alice").await;
+    let token = server.login("alice", "phone").await;
+    let started = std::time::Instant::now();
+    let (status, body) = server
+        .post("/poll", Some(&token), json!({ "wait": 20 }))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["events"], json!([]));
+    let waited = started.elapsed();
+    assert!(
+        waited >= std::time::Duration::from_millis(900)
+            && waited < std::time::Duration::from_secs(10),
+        "{waited:?}"
+    );
+}

@@ -16,6 +16,7 @@ async fn services(dir: &tempfile::TempDir, clock: Arc<ManualClock>) -> Services 
     let config = Config {
         session_ttl: Duration::from_secs(3600),
         token_cache_ttl: Duration::from_secs(10),
+        ..Config::default()
     };
     let services = Services::new(store.ports(), config);
     services

@@ -28,6 +28,9 @@ pub struct Config {
     /// A logout is effective at once in the process that served it, and in every other
     /// process after at most this long.
     pub token_cache_ttl: Duration,
+    /// The longest a poll waits, whatever `wait` asks (at most 20 s). A deployment behind a
+    /// proxy with a shorter time-out lowers it; clients simply poll again.
+    pub max_poll_wait: Duration,
 }
 
 impl Default for Config {
@@ -35,6 +38,7 @@ impl Default for Config {
         Config {
             session_ttl: Duration::from_secs(30 * 24 * 3600),
             token_cache_ttl: Duration::from_secs(10),
+            max_poll_wait: Duration::from_secs(20),
         }
     }
 }

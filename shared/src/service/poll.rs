@@ -56,7 +56,10 @@ impl Services {
         let deliveries = match self
             .ports
             .inbox
-            .receive(session_id, Duration::from_secs_f64(wait))
+            .receive(
+                session_id,
+                Duration::from_secs_f64(wait).min(self.config.max_poll_wait),
+            )
             .await
         {
             Ok(deliveries) => deliveries,
