@@ -32,6 +32,29 @@ impl Server {
         Server::start_with(&[])
     }
 
+    /// Starts chat-local on a copy of an existing data folder (one written by an earlier
+    /// version, say).
+    pub fn start_on_copy_of(data_folder: &Path) -> Server {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let data_dir = dir.path().join("data");
+        std::fs::create_dir_all(&data_dir).expect("data folder");
+        for entry in std::fs::read_dir(data_folder).expect("the folder to copy") {
+            let entry = entry.expect("entry");
+            std::fs::copy(entry.path(), data_dir.join(entry.file_name())).expect("copy");
+        }
+        let mut server = Server {
+            addr: free_port(),
+            data_dir,
+            extra_args: Vec::new(),
+            child: None,
+            log_path: dir.path().join("chat-local.log"),
+            _dir: Some(dir),
+            client: reqwest::Client::new(),
+        };
+        server.spawn();
+        server
+    }
+
     /// Starts chat-local with extra flags (short TTLs, say).
     pub fn start_with(extra_args: &[&str]) -> Server {
         let dir = tempfile::tempdir().expect("temp dir");

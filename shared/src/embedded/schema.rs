@@ -1,13 +1,48 @@
 use rusqlite::Connection;
 
-/// Creates the tables when they do not exist. WAL with `synchronous = NORMAL` keeps every
+use crate::domain::{Error, Result};
+
+/// The schema's steps, in order; `PRAGMA user_version` counts those a database has taken.
+/// Append a step for every change and never edit one that has shipped: a data folder of any
+/// earlier version is brought up to date when it is opened.
+pub(super) const MIGRATIONS: &[&str] = &[BASELINE];
+
+/// Sets the connection up and migrates the schema. WAL with `synchronous = NORMAL` keeps every
 /// committed write across a crash of the process (not of the machine), and is fast.
-pub(super) fn prepare(conn: &Connection) -> rusqlite::Result<()> {
+pub(super) fn prepare(conn: &mut Connection) -> Result<()> {
     conn.pragma_update(None, "journal_mode", "WAL")?;
     conn.pragma_update(None, "synchronous", "NORMAL")?;
     conn.pragma_update(None, "busy_timeout", 5000)?;
-    conn.execute_batch(
-        "
+    migrate(conn, MIGRATIONS)
+}
+
+/// Runs the steps the database has not taken yet, each in its own transaction with its
+/// version, so an interrupted upgrade resumes where it stopped. A database from a newer
+/// version is refused rather than misread.
+pub(super) fn migrate(conn: &mut Connection, steps: &[&str]) -> Result<()> {
+    let stored: i64 = conn.pragma_query_value(None, "user_version", |row| row.get(0))?;
+    let version = usize::try_from(stored)
+        .map_err(|_| Error::internal(format!("the database has schema version {stored}")))?;
+    if version > steps.len() {
+        return Err(Error::internal(format!(
+            "the database has schema version {version}, newer than this build knows ({}): \
+             run a newer chat-local or restore a backup",
+            steps.len()
+        )));
+    }
+    for (index, step) in steps.iter().enumerate().skip(version) {
+        let transaction = conn.transaction()?;
+        transaction.execute_batch(step)?;
+        transaction.pragma_update(None, "user_version", index as i64 + 1)?;
+        transaction.commit()?;
+        tracing::info!(version = index + 1, "database schema migrated");
+    }
+    Ok(())
+}
+
+/// Version 1: the schema as first released. Written with `IF NOT EXISTS` because folders
+/// created before versioning (user_version 0) already hold these tables.
+const BASELINE: &str = "
         CREATE TABLE IF NOT EXISTS users (
             id BLOB PRIMARY KEY,
             username TEXT NOT NULL,
@@ -119,6 +154,72 @@ pub(super) fn prepare(conn: &Connection) -> rusqlite::Result<()> {
             created_at INTEGER NOT NULL,
             PRIMARY KEY (scope, key)
         ) WITHOUT ROWID;
-        ",
-    )
+";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn version(conn: &Connection) -> usize {
+        let stored: i64 = conn
+            .pragma_query_value(None, "user_version", |row| row.get(0))
+            .unwrap();
+        stored as usize
+    }
+
+    #[test]
+    fn migrate_runs_only_the_steps_a_database_has_not_taken_in_order() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        let steps = [
+            "CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT NOT NULL);",
+            "INSERT INTO notes (body) VALUES ('from step 2');",
+        ];
+        migrate(&mut conn, &steps[..1]).unwrap();
+        assert_eq!(version(&conn), 1);
+        migrate(&mut conn, &steps).unwrap();
+        migrate(&mut conn, &steps).unwrap();
+        assert_eq!(version(&conn), 2);
+        let rows: i64 = conn
+            .query_row("SELECT count(*) FROM notes", [], |row| row.get(0))
+            .unwrap();
+        assert_eq!(rows, 1, "step 2 ran once");
+    }
+
+    #[test]
+    fn a_failed_step_leaves_the_database_at_the_previous_version() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        let steps = [
+            "CREATE TABLE a (x);",
+            "CREATE TABLE b (y); SELECT nonsense FROM nowhere;",
+        ];
+        assert!(migrate(&mut conn, &steps).is_err());
+        assert_eq!(version(&conn), 1);
+        let b_exists: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM sqlite_master WHERE name = 'b'",
+                [],
+                |row| row.get(0),
+            )
+            .unwrap();
+        assert_eq!(b_exists, 0, "the failed step was rolled back whole");
+    }
+
+    #[test]
+    fn a_database_from_a_newer_version_is_refused() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        conn.pragma_update(None, "user_version", MIGRATIONS.len() as i64 + 1)
+            .unwrap();
+        let error = prepare(&mut conn).unwrap_err();
+        assert!(
+            error.to_string().contains("newer than this build"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn a_new_database_takes_every_step() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        prepare(&mut conn).unwrap();
+        assert_eq!(version(&conn), MIGRATIONS.len());
+    }
 }
