@@ -57,8 +57,21 @@ fn the_readme_walkthrough_works_as_written() {
         ),
     );
     let workdir = tempfile::tempdir().unwrap();
+    let steps = workdir.path().join("steps");
+    std::fs::create_dir(&steps).unwrap();
+    // Every curl of the walk-through records its arguments and response headers, named by the
+    // time it started, so that each step's status can be checked in order.
+    let recorder = format!(
+        r#"curl() {{
+    local step="{steps}/$(date +%s%N)"
+    printf '%s\n' "$@" > "$step.args"
+    command curl -D "$step.headers" "$@"
+}}
+"#,
+        steps = steps.display()
+    );
     let output = Command::new("bash")
-        .args(["-e", "-o", "pipefail", "-c", &script])
+        .args(["-e", "-o", "pipefail", "-c", &format!("{recorder}{script}")])
         .env("API", server.url(""))
         .current_dir(workdir.path())
         .output()
@@ -69,23 +82,106 @@ fn the_readme_walkthrough_works_as_written() {
         output.status.success(),
         "the walk-through failed:\n{stdout}\n{stderr}"
     );
+    assert_eq!(recorded_steps(&steps), EXPECTED_STEPS, "{stdout}");
+    // What each step shows, compared without white space (jq pretty-prints).
+    let shown: String = stdout.split_whitespace().collect();
     for expected in [
-        r#""display_name": "Alice""#,
-        r#""text": "Hi Alice! Saturday at 10?""#,
-        r#""unread": 1"#,
-        r#""read_seq": 1"#,
-        " 200",
+        r#""username":"alice","display_name":"Alice","role":"member""#,
+        r#""device":"phone""#,
+        r#"{"type":"message","text":"HiAlice!Saturdayat10?","seq":1}"#,
+        r#"{"events":[],"ack":null}"#,
+        r#"["member_added","message"]"#,
+        r#"{"name":"weekend","last_seq":1,"read_seq":0,"unread":1}"#,
+        r#"{"seq":1,"text":"HiAlice!Saturdayat10?"}"#,
+        r#"{"read_seq":1}200"#,
         r#""provider""#,
-        r#""stopped""#,
-        r#""amount": 4950"#,
-        r#""amount": 50"#,
-        "\"charge\"",
-        "204",
-        r#""code": "unauthorized""#,
+        r#""amount":5000,"currency":"EUR","kind":"credit""#,
+        r#""running""paused""running"{"state":"stopped","elapsed_ms":"#,
+        r#""amount":50,"currency":"EUR","group_id":"#,
+        r#"{"balances":[{"currency":"EUR","amount":4950}]}{"balances":[{"currency":"EUR","amount":50}]}"#,
+        r#"["message","member_added","timer","timer","timer","timer","charge"]204"#,
+        r#"{"error":{"code":"unauthorized""#,
     ] {
-        assert!(
-            stdout.contains(expected),
-            "missing {expected} in:\n{stdout}"
-        );
+        assert!(shown.contains(expected), "missing {expected} in:\n{stdout}");
     }
+}
+
+/// Each request of the walk-through, in order, with the status it must get.
+const EXPECTED_STEPS: &[&str] = &[
+    "POST /users 201",
+    "POST /users 201",
+    "POST /sessions 201",
+    "POST /sessions 201",
+    "POST /sessions 201",
+    "GET /me 200",
+    "POST /groups 201",
+    "POST /poll 200",
+    "POST /poll 200",
+    "POST /poll 200",
+    "POST /groups/{id}/messages 201",
+    "POST /poll 200",
+    "POST /poll 200",
+    "GET /groups 200",
+    "GET /groups/{id}/messages 200",
+    "PUT /groups/{id}/read 200",
+    "POST /groups/{id}/messages 200",
+    "POST /sessions 201",
+    "POST /users 201",
+    "POST /sessions 201",
+    "GET /me 200",
+    "POST /wallets/{id}/credits 201",
+    "POST /groups 201",
+    "POST /groups/{id}/timer/start 200",
+    "POST /groups/{id}/timer/pause 200",
+    "POST /groups/{id}/timer/resume 200",
+    "POST /groups/{id}/timer/stop 200",
+    "POST /charges 201",
+    "GET /wallet 200",
+    "GET /wallet 200",
+    "POST /poll 200",
+    "DELETE /sessions/current 204",
+    "GET /me 401",
+];
+
+/// The recorded requests as "METHOD /path STATUS", ids shown as `{id}`, in the order sent.
+fn recorded_steps(steps: &std::path::Path) -> Vec<String> {
+    let mut names: Vec<_> = std::fs::read_dir(steps)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "args"))
+        .collect();
+    names.sort();
+    names
+        .iter()
+        .map(|args_path| {
+            let args = std::fs::read_to_string(args_path).unwrap();
+            let args: Vec<&str> = args.lines().collect();
+            let method = args
+                .iter()
+                .position(|a| *a == "-X")
+                .map_or("GET", |i| args[i + 1]);
+            let url = args.iter().find(|a| a.starts_with("http")).expect("a URL");
+            let path = url.split_once("://").unwrap().1;
+            let path = &path[path.find('/').unwrap()..];
+            let path = path.split('?').next().unwrap();
+            let path: Vec<&str> = path
+                .split('/')
+                .map(|segment| {
+                    if segment.len() == 36 && segment.matches('-').count() == 4 {
+                        "{id}"
+                    } else {
+                        segment
+                    }
+                })
+                .collect();
+            let headers =
+                std::fs::read_to_string(args_path.with_extension("headers")).unwrap_or_default();
+            let status = headers
+                .split_whitespace()
+                .nth(1)
+                .unwrap_or("none")
+                .to_string();
+            format!("{method} {} {status}", path.join("/"))
+        })
+        .collect()
 }
