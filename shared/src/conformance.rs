@@ -1,7 +1,54 @@
 //! The conformance suite: what every adapter set must do, checked through the ports alone.
-//! Each check is a public async function that panics on a violation; the embedded adapters
-//! run it in every test run, the AWS adapters against an emulator. Checks make their own
-//! users and groups with fresh ids, so they can share one store and run concurrently.
+//! Each check is a public async function that panics on a violation; [`conformance_suite!`]
+//! lists them all once and makes a test of each for an adapter set: the embedded adapters run
+//! it in every test run, the AWS adapters against an emulator. Checks make their own users
+//! and groups with fresh ids, so they can share one store and run concurrently. Compiled only
+//! with the `conformance` feature, which the tests turn on.
+
+/// One `#[tokio::test]` per conformance check, over the adapter set that `$setup` builds:
+/// `async fn() -> (guard, Ports, visibility)`, where the guard keeps the store alive and
+/// `visibility` is the inbox visibility the adapters were built with. Attributes after the
+/// setup (`#[ignore = "..."]`, say) go on every test.
+#[macro_export]
+macro_rules! conformance_suite {
+    ($setup:path $(, #[$attr:meta])* $(,)?) => {
+        $crate::conformance_suite!(@checks $setup [$(#[$attr])*]
+            users_are_unique_ignoring_case_and_found_by_id_and_name(),
+            sessions_are_stored_listed_while_live_and_deleted(),
+            groups_keep_members_roles_and_one_direct_chat_per_pair(),
+            sequence_numbers_are_strictly_increasing_under_concurrent_senders(),
+            a_repeated_client_msg_id_returns_the_original(),
+            history_pages_in_ascending_seq_both_ways(),
+            an_inbox_delivers_wakes_a_waiting_receive_and_forgets_what_is_acknowledged(),
+            a_deleted_or_missing_inbox_is_not_found(),
+            credits_are_idempotent_and_refuse_a_reused_key_with_other_parameters(),
+            a_charge_source_is_charged_once(),
+            timer_writes_only_succeed_over_the_version_they_read(),
+            concurrent_charges_never_overdraw_and_the_ledger_adds_up(50),
+            retried_charges_with_one_key_charge_once(20),
+        );
+        #[tokio::test]
+        $(#[$attr])*
+        async fn an_unacknowledged_delivery_comes_back_after_the_visibility_period() {
+            let (_guard, ports, visibility) = $setup().await;
+            $crate::conformance::an_unacknowledged_delivery_comes_back_after_the_visibility_period(
+                &ports, visibility,
+            )
+            .await;
+        }
+    };
+    // One check at a time: the attributes repeat per test, which a flat repetition cannot do.
+    (@checks $setup:path [$(#[$attr:meta])*]) => {};
+    (@checks $setup:path [$(#[$attr:meta])*] $check:ident($($arg:expr)?), $($rest:tt)*) => {
+        #[tokio::test]
+        $(#[$attr])*
+        async fn $check() {
+            let (_guard, ports, _visibility) = $setup().await;
+            $crate::conformance::$check(&ports $(, $arg)?).await;
+        }
+        $crate::conformance_suite!(@checks $setup [$(#[$attr])*] $($rest)*);
+    };
+}
 
 use std::collections::HashSet;
 use std::time::{Duration, Instant};

@@ -5,6 +5,7 @@
 #[cfg(feature = "aws")]
 pub mod aws;
 pub mod config;
+#[cfg(feature = "conformance")]
 pub mod conformance;
 pub mod domain;
 pub mod embedded;

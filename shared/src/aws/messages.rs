@@ -170,15 +170,7 @@ impl MessageStore for AwsAdapters {
             let error = match outcome {
                 Ok(_) => {
                     return Ok(Appended {
-                        message: Message {
-                            id: message.id,
-                            group_id: message.group_id,
-                            seq: next,
-                            sender_id: message.sender_id,
-                            text: message.text.clone(),
-                            client_msg_id: message.client_msg_id.clone(),
-                            sent_at: message.sent_at,
-                        },
+                        message: message.clone().stored_as(next),
                         created: true,
                     });
                 }

@@ -67,7 +67,7 @@ impl AwsSettings {
             idempotency_table: format!("{prefix}-idempotency"),
             money_table: format!("{prefix}-money"),
             queue_prefix: prefix.to_string(),
-            visibility: crate::embedded::DEFAULT_VISIBILITY,
+            visibility: crate::service::DEFAULT_VISIBILITY,
         }
     }
 
@@ -88,7 +88,7 @@ impl AwsSettings {
             queue_prefix: var("CHAT_QUEUE_PREFIX")?,
             visibility: seconds_from_env(
                 "CHAT_VISIBILITY_SECONDS",
-                crate::embedded::DEFAULT_VISIBILITY,
+                crate::service::DEFAULT_VISIBILITY,
             )?,
         };
         settings.validate()?;

@@ -11,7 +11,7 @@ use crate::domain::money::{
     Balance, Charge, ChargeRequest, CreditRequest, EntryKind, Idempotency, LedgerEntry, Rate,
 };
 use crate::domain::timer::{Timer, TimerState};
-use crate::domain::{Error, Id, Result, Timestamp, new_id};
+use crate::domain::{Error, Id, Result, Timestamp};
 use crate::ports::{Ledger, TimerStore};
 
 const TIMER_SK: &str = "TIMER";
@@ -318,19 +318,7 @@ impl Ledger for AwsAdapters {
             .build()
             .map(|update| TransactWriteItem::builder().update(update).build())
             .map_err(Error::internal)?;
-        let entries = [
-            (charge.payer_id, -charge.amount, EntryKind::ChargeDebit),
-            (charge.payee_id, charge.amount, EntryKind::ChargeCredit),
-        ]
-        .map(|(user_id, amount, kind)| LedgerEntry {
-            id: new_id(),
-            user_id,
-            amount,
-            currency: charge.currency.clone(),
-            kind,
-            charge_id: Some(charge.id),
-            created_at: charge.created_at,
-        });
+        let entries = charge.ledger_entries();
         for attempt in 0..LEDGER_ATTEMPTS {
             let now = self.clock.now();
             let mut writes = vec![self.claim(&request.idempotency, charge, now)?];

@@ -38,6 +38,21 @@ pub struct Appended {
     pub created: bool,
 }
 
+impl NewMessage {
+    /// The message as stored, once the group's sequence gave it `seq`.
+    pub fn stored_as(self, seq: i64) -> Message {
+        Message {
+            id: self.id,
+            group_id: self.group_id,
+            seq,
+            sender_id: self.sender_id,
+            text: self.text,
+            client_msg_id: self.client_msg_id,
+            sent_at: self.sent_at,
+        }
+    }
+}
+
 pub fn validate_text(text: &str) -> Result<()> {
     if text.is_empty() || text.len() > MAX_TEXT_BYTES {
         return Err(Error::Invalid(format!(

@@ -123,6 +123,26 @@ pub struct Charge {
     pub created_at: Timestamp,
 }
 
+impl Charge {
+    /// The charge's two sides in the ledger: the payer's debit and the payee's credit, written
+    /// in one atomic change with the balances.
+    pub fn ledger_entries(&self) -> [LedgerEntry; 2] {
+        [
+            (self.payer_id, -self.amount, EntryKind::ChargeDebit),
+            (self.payee_id, self.amount, EntryKind::ChargeCredit),
+        ]
+        .map(|(user_id, amount, kind)| LedgerEntry {
+            id: super::new_id(),
+            user_id,
+            amount,
+            currency: self.currency.clone(),
+            kind,
+            charge_id: Some(self.id),
+            created_at: self.created_at,
+        })
+    }
+}
+
 /// An idempotent request: who made it, under which key, and a fingerprint of its parameters
 /// (the same key with another fingerprint is refused).
 #[derive(Clone, Debug, PartialEq, Eq)]

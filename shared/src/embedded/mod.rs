@@ -2,10 +2,13 @@
 //! in-process wake-ups let a waiting long-poll return the moment something is delivered.
 //! Used by chat-local; everything survives a restart.
 
+mod groups;
 mod inbox;
+mod messages;
 mod money;
 mod schema;
-mod stores;
+mod sessions;
+mod users;
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -19,7 +22,6 @@ use tokio::sync::{Notify, watch};
 use crate::domain::{Error, Id, Result, Timestamp};
 use crate::ports::{Clock, Ports};
 
-pub const DEFAULT_VISIBILITY: Duration = Duration::from_secs(30);
 /// Entries taken by one receive, as with SQS.
 const RECEIVE_BATCH: usize = 10;
 

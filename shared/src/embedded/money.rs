@@ -6,7 +6,7 @@ use crate::domain::money::{
     Balance, Charge, ChargeRequest, CreditRequest, EntryKind, Idempotency, LedgerEntry,
 };
 use crate::domain::timer::{Timer, TimerState};
-use crate::domain::{Error, Id, Result, Timestamp, new_id};
+use crate::domain::{Error, Id, Result, Timestamp};
 use crate::ports::{Ledger, TimerStore};
 
 use super::{EmbeddedStore, text_enum};
@@ -252,22 +252,8 @@ impl Ledger for EmbeddedStore {
                     request.source
                 ],
             )?;
-            for (user_id, amount, kind) in [
-                (charge.payer_id, -charge.amount, EntryKind::ChargeDebit),
-                (charge.payee_id, charge.amount, EntryKind::ChargeCredit),
-            ] {
-                add_entry(
-                    &tx,
-                    &LedgerEntry {
-                        id: new_id(),
-                        user_id,
-                        amount,
-                        currency: charge.currency.clone(),
-                        kind,
-                        charge_id: Some(charge.id),
-                        created_at: charge.created_at,
-                    },
-                )?;
+            for entry in charge.ledger_entries() {
+                add_entry(&tx, &entry)?;
             }
             remember(&tx, &request.idempotency, charge.id, charge.created_at)?;
             tx.commit()?;

@@ -20,6 +20,10 @@ pub use timer::StartTimerInput;
 
 use crate::ports::Ports;
 
+/// How long a polled, unacknowledged event stays hidden before it is delivered again. Each
+/// inbox adapter takes its visibility when it is built; this is the default for both.
+pub const DEFAULT_VISIBILITY: Duration = Duration::from_secs(30);
+
 #[derive(Clone, Debug)]
 pub struct Config {
     /// How long a session lives after login.
