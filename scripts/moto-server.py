@@ -1,4 +1,4 @@
-"""moto's server, with DynamoDB's atomicity restored.
+"""moto's server, with DynamoDB's atomicity restored and IAM checked per resource.
 
 AWS applies every DynamoDB write, and every transaction, atomically: of two conditional writes
 on one item, one sees the other's result. moto's threaded server does not serialise them, so
@@ -6,14 +6,26 @@ both can pass their condition (two charges on one idempotency key, say). One loc
 DynamoDB backend's operations gives moto AWS's behaviour; SQS is untouched, so long polls
 still wait concurrently.
 
+Once authentication is switched on (POST /moto-api/reset-auth with 0, as
+scripts/iam-setup.py does), moto checks each request against the caller's IAM policies, but it
+checks DynamoDB requests against the resource "*" and SQS requests for a queue that does not
+exist yet (CreateQueue) against "*" too, so a policy scoped to table or queue ARNs would be
+refused. These patches give each request the resources AWS authorizes it against: the table
+(and index) ARN, every table of a batch, and for a transaction each item's own action
+(PutItem, UpdateItem, DeleteItem, ConditionCheckItem) on its table, as AWS does.
+
 Usage: python scripts/moto-server.py -H 127.0.0.1 -p PORT
 """
 
 import functools
+import json
 import threading
 
 from moto import server
 from moto.dynamodb.models import DynamoDBBackend
+from moto.dynamodb.responses import DynamoHandler
+from moto.iam.access_control import IAMRequest
+from moto.sqs.responses import SQSResponse
 
 _LOCK = threading.RLock()
 _OPERATIONS = (
@@ -42,6 +54,66 @@ def _serialised(operation):
 for _name in _OPERATIONS:
     if hasattr(DynamoDBBackend, _name):
         setattr(DynamoDBBackend, _name, _serialised(getattr(DynamoDBBackend, _name)))
+
+
+
+def _request_for(action):
+    """An IAM request that asks for `action` rather than the HTTP request's own."""
+
+    class _ItemRequest(IAMRequest):
+        def __init__(self, **kwargs):
+            kwargs["action"] = action
+            super().__init__(**kwargs)
+
+    return _ItemRequest
+
+
+_TRANSACT_WRITE_ACTIONS = {
+    "Put": "PutItem",
+    "Update": "UpdateItem",
+    "Delete": "DeleteItem",
+    "ConditionCheck": "ConditionCheckItem",
+}
+
+
+def _dynamodb_checks(handler):
+    def arn(table):
+        return f"arn:aws:dynamodb:{handler.region}:{handler.current_account}:table/{table}"
+
+    action = handler._get_action()
+    body = handler.body or {}
+    if isinstance(body, (str, bytes)):
+        body = json.loads(body)
+    if action == "TransactWriteItems":
+        return [
+            (_TRANSACT_WRITE_ACTIONS[kind], arn(part["TableName"]))
+            for item in body.get("TransactItems", [])
+            for kind, part in item.items()
+        ]
+    if action == "TransactGetItems":
+        return [("GetItem", arn(item["Get"]["TableName"])) for item in body.get("TransactItems", [])]
+    if action in ("BatchGetItem", "BatchWriteItem"):
+        return [(action, arn(table)) for table in body.get("RequestItems", {})]
+    table = body.get("TableName")
+    if table is None:
+        return [(action, "*")]
+    index = body.get("IndexName")
+    return [(action, arn(table) + (f"/index/{index}" if index else ""))]
+
+
+def _authorize_dynamodb(self, resource="*"):
+    for action, arn in _dynamodb_checks(self):
+        self._authenticate_and_authorize_action(_request_for(action), arn)
+
+
+def _sqs_resource(self):
+    # CreateQueue and GetQueueUrl name the queue; the others carry its URL.
+    name = self._get_param("QueueName") or self._get_queue_name()
+    return f"arn:aws:sqs:{self.region}:{self.current_account}:{name}"
+
+
+DynamoHandler._authenticate_and_authorize_normal_action = _authorize_dynamodb
+SQSResponse._determine_resource = _sqs_resource
 
 if __name__ == "__main__":
     server.main()

@@ -138,9 +138,13 @@ pub async fn create_tables(adapters: &AwsAdapters) -> Result<()> {
     Ok(())
 }
 
-async fn emulator_config(endpoint: &str) -> aws_config::SdkConfig {
+async fn emulator_config(
+    endpoint: &str,
+    access_key_id: &str,
+    secret: &str,
+) -> aws_config::SdkConfig {
     let credentials =
-        aws_sdk_dynamodb::config::Credentials::new("test", "test", None, None, "emulator");
+        aws_sdk_dynamodb::config::Credentials::new(access_key_id, secret, None, None, "emulator");
     aws_config::defaults(aws_config::BehaviorVersion::latest())
         .endpoint_url(endpoint)
         .region(aws_config::Region::new("us-east-1"))
@@ -151,8 +155,12 @@ async fn emulator_config(endpoint: &str) -> aws_config::SdkConfig {
 
 /// Deletes the tables named from `prefix` and the queues under it, where they exist.
 pub async fn reset_on_emulator(endpoint: &str, prefix: &str) -> Result<()> {
-    let config = emulator_config(endpoint).await;
-    let adapters = AwsAdapters::new(&config, AwsSettings::with_prefix(prefix));
+    let config = emulator_config(endpoint, "test", "test").await;
+    reset(&AwsAdapters::new(&config, AwsSettings::with_prefix(prefix))).await
+}
+
+/// Deletes the adapters' tables and the queues under their prefix, where they exist.
+pub async fn reset(adapters: &AwsAdapters) -> Result<()> {
     for table in tables(&adapters.settings) {
         // A table that is not there is already reset.
         let _ = adapters
@@ -165,7 +173,7 @@ pub async fn reset_on_emulator(endpoint: &str, prefix: &str) -> Result<()> {
     let queues = adapters
         .sqs
         .list_queues()
-        .queue_name_prefix(format!("{prefix}-"))
+        .queue_name_prefix(format!("{}-", adapters.settings.queue_prefix))
         .send()
         .await
         .map_err(sdk_error("ListQueues"))?;
@@ -188,18 +196,23 @@ pub async fn on_emulator(
     prefix: &str,
     visibility: std::time::Duration,
 ) -> Result<std::sync::Arc<AwsAdapters>> {
-    let credentials =
-        aws_sdk_dynamodb::config::Credentials::new("test", "test", None, None, "emulator");
-    let config = aws_config::defaults(aws_config::BehaviorVersion::latest())
-        .endpoint_url(endpoint)
-        .region(aws_config::Region::new("us-east-1"))
-        .credentials_provider(credentials)
-        .load()
-        .await;
+    let adapters = emulator_adapters_as(endpoint, prefix, visibility, "test", "test").await?;
+    create_tables(&adapters).await?;
+    Ok(adapters)
+}
+
+/// Adapters against an emulator's existing tables named from `prefix`, signing as the given
+/// IAM user (the emulator checks its policy once its IAM checks are on).
+pub async fn emulator_adapters_as(
+    endpoint: &str,
+    prefix: &str,
+    visibility: std::time::Duration,
+    access_key_id: &str,
+    secret_access_key: &str,
+) -> Result<std::sync::Arc<AwsAdapters>> {
+    let config = emulator_config(endpoint, access_key_id, secret_access_key).await;
     let mut settings = AwsSettings::with_prefix(prefix);
     settings.visibility = visibility;
     settings.validate()?;
-    let adapters = AwsAdapters::new(&config, settings);
-    create_tables(&adapters).await?;
-    Ok(adapters)
+    Ok(AwsAdapters::new(&config, settings))
 }

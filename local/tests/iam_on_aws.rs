@@ -1,0 +1,171 @@
+//! IAM, tested rather than only written: every event in `events/` runs through its function's
+//! router on the AWS adapters, signed as an IAM user that holds exactly that function's
+//! policy from `template.yaml`, against an emulator that enforces IAM (`scripts/test` starts a
+//! second moto for this, and `scripts/iam-setup.py` makes the users and switches the checks
+//! on). A permission missing from the template turns into an AccessDenied, a 500, and a
+//! failed test. Run with `--include-ignored`.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use chat_core::aws::provision::{create_tables, emulator_adapters_as, reset};
+use chat_core::http::app;
+use chat_core::service::{Config, Services};
+use chat_local::FUNCTIONS;
+use serde_json::Value;
+use tower::ServiceExt;
+
+const VISIBILITY: Duration = Duration::from_secs(30);
+
+/// The tests share one set of tables (the users' policies name them): one at a time.
+static TABLES: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+struct Setup {
+    endpoint: String,
+    credentials: Value,
+}
+
+impl Setup {
+    fn from_env() -> Setup {
+        let endpoint = std::env::var("CHAT_TEST_IAM_ENDPOINT").expect(
+            "CHAT_TEST_IAM_ENDPOINT must name the IAM-enforcing emulator (scripts/test starts one)",
+        );
+        let path = std::env::var("CHAT_TEST_IAM_CREDENTIALS")
+            .expect("CHAT_TEST_IAM_CREDENTIALS must name scripts/iam-setup.py's output");
+        let credentials = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        Setup {
+            endpoint,
+            credentials,
+        }
+    }
+
+    fn prefix(&self) -> &str {
+        self.credentials["prefix"].as_str().unwrap()
+    }
+
+    async fn services_as(&self, user: &Value) -> Arc<Services> {
+        let adapters = emulator_adapters_as(
+            &self.endpoint,
+            self.prefix(),
+            VISIBILITY,
+            user["access_key_id"].as_str().unwrap(),
+            user["secret_access_key"].as_str().unwrap(),
+        )
+        .await
+        .unwrap();
+        Arc::new(Services::new(adapters.ports(), Config::default()))
+    }
+
+    fn function_user(&self, function: &str) -> &Value {
+        let user = &self.credentials["functions"][function];
+        assert!(user.is_object(), "template.yaml has no function {function}");
+        user
+    }
+
+    /// Fresh tables with the fixture the events name, made by the all-powerful operator.
+    async fn reseed(&self) {
+        let operator = &self.credentials["operator"];
+        let adapters = emulator_adapters_as(
+            &self.endpoint,
+            self.prefix(),
+            VISIBILITY,
+            operator["access_key_id"].as_str().unwrap(),
+            operator["secret_access_key"].as_str().unwrap(),
+        )
+        .await
+        .unwrap();
+        reset(&adapters).await.unwrap();
+        create_tables(&adapters).await.unwrap();
+        chat_core::fixture::seed(&adapters.ports()).await.unwrap();
+    }
+}
+
+fn events() -> BTreeMap<String, (String, u16)> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../events");
+    let statuses = std::fs::read_to_string(dir.join("expected-status.txt")).unwrap();
+    statuses
+        .lines()
+        .filter(|line| !line.starts_with('#') && !line.trim().is_empty())
+        .map(|line| {
+            let (name, status) = line.split_once(' ').unwrap();
+            let json = std::fs::read_to_string(dir.join(format!("{name}.json"))).unwrap();
+            (name.to_string(), (json, status.trim().parse().unwrap()))
+        })
+        .collect()
+}
+
+#[tokio::test]
+#[ignore = "needs the IAM-enforcing emulator: run through scripts/test"]
+async fn every_event_gets_its_status_with_only_its_functions_template_permissions() {
+    let _tables = TABLES.lock().await;
+    let setup = Setup::from_env();
+    let mut by_function: BTreeMap<&str, usize> = BTreeMap::new();
+    for (name, (json, expected)) in events() {
+        let function = FUNCTIONS
+            .iter()
+            .filter(|f| name.starts_with(&format!("{}-", f.name)))
+            .max_by_key(|f| f.name.len())
+            .unwrap_or_else(|| panic!("{name} names no function"));
+        setup.reseed().await;
+        let services = setup.services_as(setup.function_user(function.name)).await;
+        let request = lambda_http::request::from_str(&json).unwrap();
+        let response = app((function.routes)(), services)
+            .oneshot(request)
+            .await
+            .unwrap();
+        let status = response.status().as_u16();
+        let body = axum::body::to_bytes(response.into_body(), usize::MAX)
+            .await
+            .unwrap();
+        assert_eq!(
+            status,
+            expected,
+            "{name} as {}: {}",
+            function.name,
+            String::from_utf8_lossy(&body)
+        );
+        *by_function.entry(function.name).or_default() += 1;
+    }
+    assert_eq!(
+        by_function.len(),
+        FUNCTIONS.len(),
+        "every function ran: {by_function:?}"
+    );
+}
+
+#[tokio::test]
+#[ignore = "needs the IAM-enforcing emulator: run through scripts/test"]
+async fn the_sweeper_runs_with_only_its_template_permissions() {
+    let _tables = TABLES.lock().await;
+    let setup = Setup::from_env();
+    setup.reseed().await;
+    let services = setup
+        .services_as(setup.function_user("session-sweeper"))
+        .await;
+    session_sweeper::sweep(&services, 2).await.unwrap();
+}
+
+#[tokio::test]
+#[ignore = "needs the IAM-enforcing emulator: run through scripts/test"]
+async fn a_function_is_refused_what_its_policy_does_not_grant() {
+    let _tables = TABLES.lock().await;
+    let setup = Setup::from_env();
+    setup.reseed().await;
+    // The timer function may not write to the users table: it cannot make an account.
+    let services = setup.services_as(setup.function_user("timer")).await;
+    let error = services
+        .create_user(
+            "mallory",
+            "mallory-password-1",
+            None,
+            chat_core::domain::user::Role::Admin,
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(error, chat_core::Error::Internal(_)),
+        "refused by IAM, not answered: {error:?}"
+    );
+}
