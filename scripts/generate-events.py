@@ -1,3 +1,6 @@
+"""Writes events/: one API Gateway (HTTP API, payload 2.0) event per call below, and
+events/expected-status.txt with the status each must get on the fixture of chat_core::fixture.
+Run from the repository root; local/tests/route_table.rs checks the result against the routes."""
 import json, sys
 ALICE_TOKEN="0190000000007000800000000005e551.YWxpY2UtcGhvbmUtc2VjcmV0LTMyLWJ5dGVzLWxvbmc"
 ROOT_TOKEN="0190000000007000800000000005e552.cm9vdC1jb25zb2xlLXNlY3JldC0zMi1ieXRlcy1sb24"
@@ -6,8 +9,10 @@ ALICE="01900000-0000-7000-8000-00000000a11c"; BOB="01900000-0000-7000-8000-00000
 CAROL="01900000-0000-7000-8000-0000000ca201"; ERIN="01900000-0000-7000-8000-000000000e21"
 ROOT="01900000-0000-7000-8000-00000000ad31"; GROUP="01900000-0000-7000-8000-00000000c0de"
 n=[0]
-def event(name, method, route, path, token=None, body=None, query="", params=None):
+expected = {}
+def event(name, method, route, path, token=None, body=None, query="", params=None, status=None):
     n[0]+=1
+    expected[name] = status
     headers={"accept":"application/json","host":"a1b2c3d4e5.execute-api.eu-west-1.amazonaws.com",
              "user-agent":"chat-app/1.4.2 (iOS 18.1)","x-forwarded-for":"203.0.113.24",
              "x-forwarded-port":"443","x-forwarded-proto":"https"}
@@ -29,37 +34,43 @@ def event(name, method, route, path, token=None, body=None, query="", params=Non
     ev["isBase64Encoded"]=False
     with open(f"events/{name}.json","w") as f: json.dump(ev,f,indent=2); f.write("\n")
 P="correct-horse-battery"
-event("login-sign-up","POST","/users","/users",body={"username":"dora","password":P,"display_name":"Dora"})
-event("login-sign-up-provider","POST","/users","/users",token=ROOT_TOKEN,body={"username":"drfox","password":P,"role":"provider"})
-event("login-log-in","POST","/sessions","/sessions",body={"username":"alice","password":P,"device":"iPhone 16"})
-event("login-log-in-wrong-password","POST","/sessions","/sessions",body={"username":"alice","password":"not-her-password"})
-event("login-log-out","DELETE","/sessions/current","/sessions/current",token=ALICE_TOKEN)
-event("login-me","GET","/me","/me",token=ALICE_TOKEN)
-event("login-me-without-token","GET","/me","/me")
-event("login-get-user","GET","/users/{user_id}",f"/users/{BOB}",token=ALICE_TOKEN,params={"user_id":BOB})
-event("login-find-user","GET","/users","/users",token=ALICE_TOKEN,query="username=bob")
-event("group-manage-create-group","POST","/groups","/groups",token=ALICE_TOKEN,body={"kind":"group","name":"weekend trip","member_ids":[BOB,ERIN]})
-event("group-manage-create-direct","POST","/groups","/groups",token=ALICE_TOKEN,body={"kind":"direct","member_ids":[ERIN]})
-event("group-manage-list-groups","GET","/groups","/groups",token=ALICE_TOKEN)
-event("group-manage-get-group","GET","/groups/{group_id}",f"/groups/{GROUP}",token=ALICE_TOKEN,params={"group_id":GROUP})
-event("group-manage-rename-group","PATCH","/groups/{group_id}",f"/groups/{GROUP}",token=ALICE_TOKEN,body={"name":"core team"},params={"group_id":GROUP})
-event("group-manage-add-member","POST","/groups/{group_id}/members",f"/groups/{GROUP}/members",token=ALICE_TOKEN,body={"user_id":ERIN},params={"group_id":GROUP})
-event("group-manage-remove-member","DELETE","/groups/{group_id}/members/{user_id}",f"/groups/{GROUP}/members/{BOB}",token=ALICE_TOKEN,params={"group_id":GROUP,"user_id":BOB})
-event("send-message-send","POST","/groups/{group_id}/messages",f"/groups/{GROUP}/messages",token=ALICE_TOKEN,body={"text":"See you at 10?","client_msg_id":"ios-7f3a9c"},params={"group_id":GROUP})
-event("send-message-empty-text","POST","/groups/{group_id}/messages",f"/groups/{GROUP}/messages",token=ALICE_TOKEN,body={"text":"","client_msg_id":"ios-7f3a9d"},params={"group_id":GROUP})
-event("poll-poll","POST","/poll","/poll",token=ALICE_TOKEN,body={"wait":0})
-event("poll-history","GET","/groups/{group_id}/messages",f"/groups/{GROUP}/messages",token=ALICE_TOKEN,query="after=0&limit=50",params={"group_id":GROUP})
-event("poll-mark-read","PUT","/groups/{group_id}/read",f"/groups/{GROUP}/read",token=ALICE_TOKEN,body={"seq":1},params={"group_id":GROUP})
-event("timer-get","GET","/groups/{group_id}/timer",f"/groups/{GROUP}/timer",token=ALICE_TOKEN,params={"group_id":GROUP})
-event("timer-start","POST","/groups/{group_id}/timer/start",f"/groups/{GROUP}/timer/start",token=CAROL_TOKEN,body={"rate":{"amount_per_minute":50,"currency":"EUR"}},params={"group_id":GROUP})
-event("timer-pause-when-idle","POST","/groups/{group_id}/timer/pause",f"/groups/{GROUP}/timer/pause",token=CAROL_TOKEN,params={"group_id":GROUP})
-event("timer-resume-when-idle","POST","/groups/{group_id}/timer/resume",f"/groups/{GROUP}/timer/resume",token=CAROL_TOKEN,params={"group_id":GROUP})
-event("timer-stop-when-idle","POST","/groups/{group_id}/timer/stop",f"/groups/{GROUP}/timer/stop",token=CAROL_TOKEN,params={"group_id":GROUP})
-event("charge-wallet","GET","/wallet","/wallet",token=ALICE_TOKEN)
-event("charge-wallet-entries","GET","/wallet/entries","/wallet/entries",token=ALICE_TOKEN)
-event("charge-credit","POST","/wallets/{user_id}/credits",f"/wallets/{ALICE}/credits",token=ROOT_TOKEN,body={"amount":2500,"currency":"EUR","idempotency_key":"topup-2026-11-29-alice"},params={"user_id":ALICE})
-event("charge-charge","POST","/charges","/charges",token=CAROL_TOKEN,body={"payer_id":ALICE,"amount":600,"currency":"EUR","group_id":GROUP,"description":"30 minute consultation","idempotency_key":"inv-2026-0042"})
-event("charge-charge-insufficient-funds","POST","/charges","/charges",token=CAROL_TOKEN,body={"payer_id":ALICE,"amount":5000,"currency":"EUR","group_id":GROUP,"idempotency_key":"inv-2026-0043"})
-event("charge-from-timer-never-ran","POST","/charges","/charges",token=CAROL_TOKEN,body={"payer_id":ALICE,"group_id":GROUP,"from_timer":True,"idempotency_key":"timer-run-1"})
-event("charge-by-member","POST","/charges","/charges",token=ALICE_TOKEN,body={"payer_id":BOB,"amount":100,"currency":"EUR","idempotency_key":"nope"})
-event("charge-list","GET","/charges","/charges",token=ALICE_TOKEN)
+event("login-sign-up","POST","/users","/users",body={"username":"dora","password":P,"display_name":"Dora"},status=201)
+event("login-sign-up-provider","POST","/users","/users",token=ROOT_TOKEN,body={"username":"drfox","password":P,"role":"provider"},status=201)
+event("login-log-in","POST","/sessions","/sessions",body={"username":"alice","password":P,"device":"iPhone 16"},status=201)
+event("login-log-in-wrong-password","POST","/sessions","/sessions",body={"username":"alice","password":"not-her-password"},status=401)
+event("login-log-out","DELETE","/sessions/current","/sessions/current",token=ALICE_TOKEN,status=204)
+event("login-me","GET","/me","/me",token=ALICE_TOKEN,status=200)
+event("login-me-without-token","GET","/me","/me",status=401)
+event("login-get-user","GET","/users/{user_id}",f"/users/{BOB}",token=ALICE_TOKEN,params={"user_id":BOB},status=200)
+event("login-find-user","GET","/users","/users",token=ALICE_TOKEN,query="username=bob",status=200)
+event("group-manage-create-group","POST","/groups","/groups",token=ALICE_TOKEN,body={"kind":"group","name":"weekend trip","member_ids":[BOB,ERIN]},status=201)
+event("group-manage-create-direct","POST","/groups","/groups",token=ALICE_TOKEN,body={"kind":"direct","member_ids":[ERIN]},status=201)
+event("group-manage-list-groups","GET","/groups","/groups",token=ALICE_TOKEN,status=200)
+event("group-manage-get-group","GET","/groups/{group_id}",f"/groups/{GROUP}",token=ALICE_TOKEN,params={"group_id":GROUP},status=200)
+event("group-manage-rename-group","PATCH","/groups/{group_id}",f"/groups/{GROUP}",token=ALICE_TOKEN,body={"name":"core team"},params={"group_id":GROUP},status=200)
+event("group-manage-add-member","POST","/groups/{group_id}/members",f"/groups/{GROUP}/members",token=ALICE_TOKEN,body={"user_id":ERIN},params={"group_id":GROUP},status=201)
+event("group-manage-remove-member","DELETE","/groups/{group_id}/members/{user_id}",f"/groups/{GROUP}/members/{BOB}",token=ALICE_TOKEN,params={"group_id":GROUP,"user_id":BOB},status=204)
+event("send-message-send","POST","/groups/{group_id}/messages",f"/groups/{GROUP}/messages",token=ALICE_TOKEN,body={"text":"See you at 10?","client_msg_id":"ios-7f3a9c"},params={"group_id":GROUP},status=201)
+event("send-message-empty-text","POST","/groups/{group_id}/messages",f"/groups/{GROUP}/messages",token=ALICE_TOKEN,body={"text":"","client_msg_id":"ios-7f3a9d"},params={"group_id":GROUP},status=400)
+event("poll-poll","POST","/poll","/poll",token=ALICE_TOKEN,body={"wait":0},status=200)
+event("poll-history","GET","/groups/{group_id}/messages",f"/groups/{GROUP}/messages",token=ALICE_TOKEN,query="after=0&limit=50",params={"group_id":GROUP},status=200)
+event("poll-mark-read","PUT","/groups/{group_id}/read",f"/groups/{GROUP}/read",token=ALICE_TOKEN,body={"seq":1},params={"group_id":GROUP},status=200)
+event("timer-get","GET","/groups/{group_id}/timer",f"/groups/{GROUP}/timer",token=ALICE_TOKEN,params={"group_id":GROUP},status=200)
+event("timer-start","POST","/groups/{group_id}/timer/start",f"/groups/{GROUP}/timer/start",token=CAROL_TOKEN,body={"rate":{"amount_per_minute":50,"currency":"EUR"}},params={"group_id":GROUP},status=200)
+event("timer-pause-when-idle","POST","/groups/{group_id}/timer/pause",f"/groups/{GROUP}/timer/pause",token=CAROL_TOKEN,params={"group_id":GROUP},status=409)
+event("timer-resume-when-idle","POST","/groups/{group_id}/timer/resume",f"/groups/{GROUP}/timer/resume",token=CAROL_TOKEN,params={"group_id":GROUP},status=409)
+event("timer-stop-when-idle","POST","/groups/{group_id}/timer/stop",f"/groups/{GROUP}/timer/stop",token=CAROL_TOKEN,params={"group_id":GROUP},status=409)
+event("charge-wallet","GET","/wallet","/wallet",token=ALICE_TOKEN,status=200)
+event("charge-wallet-entries","GET","/wallet/entries","/wallet/entries",token=ALICE_TOKEN,status=200)
+event("charge-credit","POST","/wallets/{user_id}/credits",f"/wallets/{ALICE}/credits",token=ROOT_TOKEN,body={"amount":2500,"currency":"EUR","idempotency_key":"topup-2026-11-29-alice"},params={"user_id":ALICE},status=201)
+event("charge-charge","POST","/charges","/charges",token=CAROL_TOKEN,body={"payer_id":ALICE,"amount":600,"currency":"EUR","group_id":GROUP,"description":"30 minute consultation","idempotency_key":"inv-2026-0042"},status=201)
+event("charge-charge-insufficient-funds","POST","/charges","/charges",token=CAROL_TOKEN,body={"payer_id":ALICE,"amount":5000,"currency":"EUR","group_id":GROUP,"idempotency_key":"inv-2026-0043"},status=402)
+event("charge-from-timer-never-ran","POST","/charges","/charges",token=CAROL_TOKEN,body={"payer_id":ALICE,"group_id":GROUP,"from_timer":True,"idempotency_key":"timer-run-1"},status=409)
+event("charge-by-member","POST","/charges","/charges",token=ALICE_TOKEN,body={"payer_id":BOB,"amount":100,"currency":"EUR","idempotency_key":"nope"},status=403)
+event("charge-list","GET","/charges","/charges",token=ALICE_TOKEN,status=200)
+with open("events/expected-status.txt", "w") as f:
+    f.write("# Each event in this folder and the status its function must answer, on the fixture of\n"
+            "# chat_core::fixture seeded fresh. Written by scripts/generate-events.py; read by\n"
+            "# local/tests/route_table.rs, local/tests/iam_on_aws.rs and scripts/test.\n")
+    for name in sorted(expected):
+        f.write(f"{name} {expected[name]}\n")
