@@ -68,6 +68,7 @@ event("charge-charge-insufficient-funds","POST","/charges","/charges",token=CARO
 event("charge-from-timer-never-ran","POST","/charges","/charges",token=CAROL_TOKEN,body={"payer_id":ALICE,"group_id":GROUP,"from_timer":True,"idempotency_key":"timer-run-1"},status=409)
 event("charge-by-member","POST","/charges","/charges",token=ALICE_TOKEN,body={"payer_id":BOB,"amount":100,"currency":"EUR","idempotency_key":"nope"},status=403)
 event("charge-list","GET","/charges","/charges",token=ALICE_TOKEN,status=200)
+event("login-live-ticket","POST","/live/tickets","/live/tickets",token=ALICE_TOKEN,status=201)
 with open("events/expected-status.txt", "w") as f:
     f.write("# Each event in this folder and the status its function must answer, on the fixture of\n"
             "# chat_core::fixture seeded fresh. Written by scripts/generate-events.py; read by\n"

@@ -1,4 +1,7 @@
-//! chat-local: every function's routes behind one HTTP listener, on the embedded store.
+//! chat-local: every function's routes behind one HTTP listener, on the embedded store, and
+//! the live channel (WebSocket) at `/live`.
+
+mod live;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -7,7 +10,7 @@ use std::time::Duration;
 
 use axum::routing::get;
 use chat_core::domain::user::Role;
-use chat_core::embedded::EmbeddedStore;
+use chat_core::embedded::{EmbeddedStore, LiveHub};
 use chat_core::http::openapi::{Function, assemble};
 use chat_core::http::{AppState, finish, reply};
 use chat_core::ports::SystemClock;
@@ -62,17 +65,23 @@ pub fn openapi_json() -> String {
     json
 }
 
-/// chat-local's whole HTTP app: every route, plus `GET /openapi.json`.
-pub fn app(services: AppState) -> axum::Router {
+/// chat-local's whole HTTP app: every route, `GET /openapi.json`, and the live channel at
+/// `GET /live` (a WebSocket; tickets come from `POST /live/tickets`).
+pub fn app(services: AppState, hub: Arc<LiveHub>) -> axum::Router {
     let (routes, openapi) = api();
     let openapi = Arc::new(openapi);
-    let routes = routes.route(
-        "/openapi.json",
-        get(move || {
-            let openapi = openapi.clone();
-            async move { reply(StatusCode::OK, &*openapi) }
-        }),
-    );
+    let routes = routes
+        .route(
+            "/openapi.json",
+            get(move || {
+                let openapi = openapi.clone();
+                async move { reply(StatusCode::OK, &*openapi) }
+            }),
+        )
+        .route(
+            "/live",
+            get(move |state, query, upgrade| live::open(state, hub.clone(), query, upgrade)),
+        );
     finish(routes).with_state(services)
 }
 
@@ -138,6 +147,7 @@ pub fn open(cli: &Cli) -> Result<(Arc<EmbeddedStore>, Arc<Services>)> {
         session_ttl: Duration::from_secs(cli.session_ttl_seconds),
         token_cache_ttl: Duration::from_secs(cli.token_cache_seconds),
         max_poll_wait: Duration::from_secs(cli.max_poll_wait_seconds),
+        live_url: None,
     };
     let services = Arc::new(Services::new(store.ports(), config));
     Ok((store, services))
@@ -170,7 +180,7 @@ pub async fn serve(
     let listener = tokio::net::TcpListener::bind(addr).await?;
     tracing::info!(addr = %listener.local_addr()?, "chat-local listening");
     let sweeper = tokio::spawn(sweep_expired_sessions(services.clone()));
-    let app = app(services.clone());
+    let app = app(services.clone(), store.hub());
     let shutdown = async move {
         shutdown_signal().await;
         tracing::info!("shutting down");

@@ -26,6 +26,9 @@ macro_rules! conformance_suite {
             timer_writes_only_succeed_over_the_version_they_read(),
             concurrent_charges_never_overdraw_and_the_ledger_adds_up(50),
             retried_charges_with_one_key_charge_once(20),
+            a_ticket_is_taken_once_and_never_after_it_expires(),
+            a_session_has_one_live_connection_and_forgets_only_its_own(),
+            a_push_to_an_unknown_connection_says_it_is_gone(),
         );
         #[tokio::test]
         $(#[$attr])*
@@ -56,11 +59,12 @@ use std::time::{Duration, Instant};
 use futures_util::future::join_all;
 
 use crate::domain::group::{Group, GroupKind, GroupRole, Member, direct_key};
+use crate::domain::live::{Ticket, TicketRecord};
 use crate::domain::message::{HistoryQuery, NewMessage};
 use crate::domain::session::{Session, SessionRecord};
 use crate::domain::user::{Role, User, UserRecord};
 use crate::domain::{Error, Id, Timestamp, new_id};
-use crate::ports::Ports;
+use crate::ports::{FrameKind, Ports};
 
 /// A user with a unique name, stored.
 pub async fn stored_user(ports: &Ports, prefix: &str) -> User {
@@ -171,6 +175,125 @@ pub async fn users_are_unique_ignoring_case_and_found_by_id_and_name(ports: &Por
             .unwrap()
             .is_none()
     );
+}
+
+/// A live session of a new user, stored.
+pub async fn stored_session(ports: &Ports) -> Session {
+    let user = stored_user(ports, "live").await;
+    let now = ports.clock.now();
+    let session = Session {
+        id: new_id(),
+        user_id: user.id,
+        device: "phone".to_string(),
+        created_at: now,
+        expires_at: now.plus_millis(3_600_000),
+    };
+    ports
+        .sessions
+        .insert_session(&SessionRecord {
+            session: session.clone(),
+            secret_hash: [7; 32],
+        })
+        .await
+        .expect("insert session");
+    session
+}
+
+pub async fn a_ticket_is_taken_once_and_never_after_it_expires(ports: &Ports) {
+    let session = stored_session(ports).await;
+    let now = ports.clock.now();
+    let fresh = Ticket::generate().unwrap();
+    let stale = Ticket::generate().unwrap();
+    for (ticket, expires_at) in [
+        (&fresh, now.plus_millis(30_000)),
+        (&stale, now.plus_millis(-1)),
+    ] {
+        ports
+            .tickets
+            .insert_ticket(&TicketRecord {
+                hash: ticket.hash(),
+                session_id: session.id,
+                expires_at,
+            })
+            .await
+            .unwrap();
+    }
+    let fresh_hash = fresh.hash();
+    let takes = (0..4).map(|_| ports.tickets.take_ticket(&fresh_hash, now));
+    let taken: Vec<_> = join_all(takes)
+        .await
+        .into_iter()
+        .map(|t| t.unwrap())
+        .collect();
+    assert_eq!(
+        taken.iter().filter(|t| **t == Some(session.id)).count(),
+        1,
+        "one of four concurrent takes wins: {taken:?}"
+    );
+    assert_eq!(taken.iter().filter(|t| t.is_none()).count(), 3);
+    assert_eq!(
+        ports.tickets.take_ticket(&stale.hash(), now).await.unwrap(),
+        None
+    );
+    let unknown = Ticket::generate().unwrap();
+    assert_eq!(
+        ports
+            .tickets
+            .take_ticket(&unknown.hash(), now)
+            .await
+            .unwrap(),
+        None
+    );
+}
+
+pub async fn a_session_has_one_live_connection_and_forgets_only_its_own(ports: &Ports) {
+    let session = stored_session(ports).await;
+    let other = stored_session(ports).await;
+    let connections = &ports.connections;
+    assert_eq!(
+        connections.attach(session.id, "conn-a").await.unwrap(),
+        None
+    );
+    assert_eq!(
+        connections.attach(session.id, "conn-b").await.unwrap(),
+        Some("conn-a".to_string()),
+        "the replaced connection is returned, to be closed"
+    );
+    let found = connections
+        .connections_of(&[session.id, other.id, new_id()])
+        .await
+        .unwrap();
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[&session.id], "conn-b");
+    // A late detach of the replaced connection leaves the new one in place.
+    connections.detach(session.id, "conn-a").await.unwrap();
+    let found = connections.connections_of(&[session.id]).await.unwrap();
+    assert_eq!(found.get(&session.id).map(String::as_str), Some("conn-b"));
+    connections.detach(session.id, "conn-b").await.unwrap();
+    assert!(
+        connections
+            .connections_of(&[session.id])
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    // Detaching what is not there is no error.
+    connections.detach(other.id, "conn-x").await.unwrap();
+}
+
+pub async fn a_push_to_an_unknown_connection_says_it_is_gone(ports: &Ports) {
+    assert!(
+        !ports
+            .push
+            .push("no-such-connection", "{}", FrameKind::Event)
+            .await
+            .unwrap()
+    );
+    ports
+        .push
+        .close("no-such-connection", 4000, "replaced")
+        .await
+        .unwrap();
 }
 
 pub async fn sessions_are_stored_listed_while_live_and_deleted(ports: &Ports) {

@@ -1,12 +1,14 @@
 //! The traits the services need. Adapters (embedded SQLite, AWS) implement them; the
 //! conformance suite checks that every adapter set behaves the same.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
 
 use crate::domain::group::{Group, GroupRole, Member, MemberRecord};
+use crate::domain::live::TicketRecord;
 use crate::domain::message::{Appended, HistoryPage, HistoryQuery, NewMessage};
 use crate::domain::money::{
     Balance, Charge, ChargeRequest, CreditRequest, Idempotency, LedgerEntry,
@@ -198,6 +200,44 @@ pub trait Ledger: Send + Sync {
     async fn charges_of_user(&self, user_id: Id) -> Result<Vec<Charge>>;
 }
 
+/// Tickets that open the live channel: issued for a session, used once, briefly valid.
+#[async_trait]
+pub trait LiveTickets: Send + Sync {
+    async fn insert_ticket(&self, ticket: &TicketRecord) -> Result<()>;
+    /// Takes the ticket away for good and returns its session, unless it is unknown, used
+    /// already or expired at `now`. Of two concurrent takes, one wins.
+    async fn take_ticket(&self, hash: &[u8; 32], now: Timestamp) -> Result<Option<Id>>;
+}
+
+/// Which session has which live connection: one at most per session.
+#[async_trait]
+pub trait LiveConnections: Send + Sync {
+    /// Records the session's connection and returns the one it replaces, if any.
+    async fn attach(&self, session_id: Id, connection_id: &str) -> Result<Option<String>>;
+    /// Forgets the session's connection if it is still this one (a newer one stays).
+    async fn detach(&self, session_id: Id, connection_id: &str) -> Result<()>;
+    /// The connection of each of these sessions that has one.
+    async fn connections_of(&self, session_ids: &[Id]) -> Result<HashMap<Id, String>>;
+}
+
+/// What a pushed frame is: an event (stored, and queued instead when it cannot be pushed) or
+/// an ephemeral signal (typing, pong: dropped when it cannot be pushed).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FrameKind {
+    Event,
+    Signal,
+}
+
+/// Sends frames on live connections (API Gateway's management API, or chat-local's sockets).
+#[async_trait]
+pub trait Push: Send + Sync {
+    /// `Ok(false)` when the connection is gone: the caller forgets it and, for an event,
+    /// delivers to the session's inbox instead.
+    async fn push(&self, connection_id: &str, frame: &str, kind: FrameKind) -> Result<bool>;
+    /// Closes the connection with a code and a reason; one that is gone already is no error.
+    async fn close(&self, connection_id: &str, code: u16, reason: &str) -> Result<()>;
+}
+
 /// One adapter set: everything the services run on.
 #[derive(Clone)]
 pub struct Ports {
@@ -208,5 +248,8 @@ pub struct Ports {
     pub inbox: Arc<dyn Inbox>,
     pub timers: Arc<dyn TimerStore>,
     pub ledger: Arc<dyn Ledger>,
+    pub tickets: Arc<dyn LiveTickets>,
+    pub connections: Arc<dyn LiveConnections>,
+    pub push: Arc<dyn Push>,
     pub clock: Arc<dyn Clock>,
 }

@@ -3,10 +3,13 @@
 use axum::extract::State;
 use axum::response::Response;
 use chat_core::Result;
+use chat_core::domain::live::TicketGrant;
 use chat_core::domain::parse_id;
 use chat_core::domain::session::Session;
 use chat_core::domain::user::{Role, User};
-use chat_core::http::{ApiRouter, AppState, JsonBody, Path, Query, bearer, no_content, reply};
+use chat_core::http::{
+    ApiRouter, AppState, JsonBody, Path, Query, bearer, live_url, no_content, reply,
+};
 use chat_core::service::{Caller, LoginInput, LoginOutput, SignUpInput};
 use http::{HeaderMap, StatusCode};
 use serde::{Deserialize, Serialize};
@@ -21,6 +24,7 @@ pub fn routes() -> ApiRouter {
         .routes(routes!(log_in))
         .routes(routes!(log_out))
         .routes(routes!(get_me))
+        .routes(routes!(create_live_ticket))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -122,6 +126,22 @@ async fn get_user(
 ) -> Result<Response> {
     let user = services.user(parse_id("user_id", &user_id)?).await?;
     reply(StatusCode::OK, &UserBody { user })
+}
+
+/// A single-use ticket, valid 30 s, that opens the live channel (a WebSocket at `url`,
+/// `?ticket=<ticket>`) for the caller's session. Tokens never go into URLs; tickets do.
+#[utoipa::path(
+    post, path = "/live/tickets",
+    responses((status = 201, description = "The ticket and where to use it", body = TicketGrant)),
+)]
+async fn create_live_ticket(
+    State(services): State<AppState>,
+    caller: Caller,
+    headers: HeaderMap,
+) -> Result<Response> {
+    let url = live_url(&services, &headers);
+    let grant = services.issue_ticket(&caller, url).await?;
+    reply(StatusCode::CREATED, &grant)
 }
 
 #[derive(Deserialize, IntoParams)]

@@ -7,6 +7,7 @@ use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 pub struct Meter {
     dynamodb: AtomicU64,
     sqs: AtomicU64,
+    push: AtomicU64,
     in_flight: AtomicI64,
     max_in_flight: AtomicI64,
 }
@@ -15,6 +16,8 @@ pub struct Meter {
 pub struct CallCounts {
     pub dynamodb: u64,
     pub sqs: u64,
+    /// Calls to API Gateway's management API (pushes and closes on live connections).
+    pub push: u64,
     pub max_in_flight: i64,
 }
 
@@ -44,10 +47,16 @@ impl Meter {
         call.await
     }
 
+    pub async fn push<T>(&self, call: impl Future<Output = T>) -> T {
+        let _in_flight = self.enter(&self.push);
+        call.await
+    }
+
     pub fn counts(&self) -> CallCounts {
         CallCounts {
             dynamodb: self.dynamodb.load(Ordering::SeqCst),
             sqs: self.sqs.load(Ordering::SeqCst),
+            push: self.push.load(Ordering::SeqCst),
             max_in_flight: self.max_in_flight.load(Ordering::SeqCst),
         }
     }
@@ -56,6 +65,7 @@ impl Meter {
     pub fn reset(&self) {
         self.dynamodb.store(0, Ordering::SeqCst);
         self.sqs.store(0, Ordering::SeqCst);
+        self.push.store(0, Ordering::SeqCst);
         self.max_in_flight.store(0, Ordering::SeqCst);
     }
 }

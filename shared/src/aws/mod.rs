@@ -18,6 +18,7 @@
 mod attrs;
 mod groups;
 mod inbox;
+mod live;
 mod messages;
 mod meter;
 mod money;
@@ -51,6 +52,10 @@ pub struct AwsSettings {
     /// `<prefix>-*` only.
     pub queue_prefix: String,
     pub visibility: Duration,
+    /// The WebSocket API's management endpoint
+    /// (`https://<api id>.execute-api.<region>.amazonaws.com/<stage>`); without one nothing
+    /// is pushed and every event is queued.
+    pub live_management_url: Option<String>,
 }
 
 /// A queue name is at most 80 characters and `<prefix>-` plus 32 hex digits.
@@ -68,12 +73,13 @@ impl AwsSettings {
             money_table: format!("{prefix}-money"),
             queue_prefix: prefix.to_string(),
             visibility: crate::service::DEFAULT_VISIBILITY,
+            live_management_url: None,
         }
     }
 
     /// From `CHAT_USERS_TABLE`, `CHAT_SESSIONS_TABLE`, `CHAT_GROUPS_TABLE`,
     /// `CHAT_MESSAGES_TABLE`, `CHAT_IDEMPOTENCY_TABLE`, `CHAT_MONEY_TABLE`, `CHAT_QUEUE_PREFIX`
-    /// and `CHAT_VISIBILITY_SECONDS` (default 30).
+    /// `CHAT_VISIBILITY_SECONDS` (default 30) and `CHAT_LIVE_MANAGEMENT_URL` (optional).
     pub fn from_env() -> Result<AwsSettings> {
         let var = |name: &str| {
             std::env::var(name).map_err(|_| Error::Invalid(format!("{name} is not set")))
@@ -90,6 +96,9 @@ impl AwsSettings {
                 "CHAT_VISIBILITY_SECONDS",
                 crate::service::DEFAULT_VISIBILITY,
             )?,
+            live_management_url: std::env::var("CHAT_LIVE_MANAGEMENT_URL")
+                .ok()
+                .filter(|url| !url.is_empty()),
         };
         settings.validate()?;
         Ok(settings)
@@ -117,6 +126,8 @@ pub struct AwsAdapters {
     /// `https://sqs.<region>.amazonaws.com/<account>/`, learnt from the first queue URL, so
     /// that sending needs no `GetQueueUrl`.
     pub(crate) queue_url_base: std::sync::OnceLock<String>,
+    /// API Gateway's management API for the WebSocket API's connections.
+    pub(crate) live_api: Option<aws_sdk_apigatewaymanagement::Client>,
 }
 
 impl AwsAdapters {
@@ -131,10 +142,11 @@ impl AwsAdapters {
         Arc::new(AwsAdapters {
             db: DynamoDb::new(config),
             sqs: Sqs::new(config),
-            settings,
             clock: Arc::new(SystemClock),
             meter: Meter::default(),
             queue_url_base: std::sync::OnceLock::new(),
+            live_api: settings_live_api(config, &settings),
+            settings,
         })
     }
 
@@ -147,6 +159,9 @@ impl AwsAdapters {
             inbox: self.clone(),
             timers: self.clone(),
             ledger: self.clone(),
+            tickets: self.clone(),
+            connections: self.clone(),
+            push: self.clone(),
             clock: self.clock.clone(),
         }
     }
@@ -203,6 +218,18 @@ impl AwsAdapters {
             }
         }
     }
+}
+
+/// The management API client, pointed at the WebSocket API's stage, when there is one.
+fn settings_live_api(
+    config: &aws_config::SdkConfig,
+    settings: &AwsSettings,
+) -> Option<aws_sdk_apigatewaymanagement::Client> {
+    let url = settings.live_management_url.as_ref()?;
+    let config = aws_sdk_apigatewaymanagement::config::Builder::from(config)
+        .endpoint_url(url)
+        .build();
+    Some(aws_sdk_apigatewaymanagement::Client::from_conf(config))
 }
 
 /// Maps an SDK failure to an internal error that names the operation (the details are

@@ -103,7 +103,8 @@ impl SessionStore for AwsAdapters {
                     self.db
                         .scan()
                         .table_name(&self.settings.sessions_table)
-                        .filter_expression("expires_at <= :now")
+                        // Tickets share the table and expire too; only sessions have a user.
+                        .filter_expression("expires_at <= :now AND attribute_exists(user_id)")
                         .expression_attribute_values(":now", time(now))
                         .set_exclusive_start_key(start)
                         .send(),

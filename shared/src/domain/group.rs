@@ -82,7 +82,15 @@ pub struct MemberRecord {
 pub struct GroupDetail {
     #[serde(flatten)]
     pub group: Group,
-    pub members: Vec<Member>,
+    pub members: Vec<MemberPresence>,
+}
+
+/// A member as a group's detail shows it: with whether it is online (has a live connection).
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct MemberPresence {
+    #[serde(flatten)]
+    pub member: Member,
+    pub online: bool,
 }
 
 #[derive(Clone, Debug, Serialize, ToSchema)]

@@ -3,6 +3,7 @@
 pub mod error;
 pub mod event;
 pub mod group;
+pub mod live;
 pub mod message;
 pub mod money;
 pub mod policy;

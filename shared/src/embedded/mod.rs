@@ -4,6 +4,7 @@
 
 mod groups;
 mod inbox;
+mod live;
 mod messages;
 mod money;
 mod schema;
@@ -25,8 +26,11 @@ use crate::ports::{Clock, Ports};
 /// Entries taken by one receive, as with SQS.
 const RECEIVE_BATCH: usize = 10;
 
+pub use live::{LiveHub, OUTGOING_CAPACITY, Outgoing};
+
 pub struct EmbeddedStore {
     conn: Mutex<Connection>,
+    hub: Arc<LiveHub>,
     clock: Arc<dyn Clock>,
     visibility_ms: i64,
     wakers: Mutex<HashMap<Id, Arc<Notify>>>,
@@ -43,6 +47,7 @@ impl EmbeddedStore {
         conn.set_prepared_statement_cache_capacity(128);
         Ok(Arc::new(EmbeddedStore {
             conn: Mutex::new(conn),
+            hub: Arc::new(LiveHub::default()),
             clock,
             visibility_ms: i64::try_from(visibility.as_millis()).unwrap_or(i64::MAX),
             wakers: Mutex::new(HashMap::new()),
@@ -60,8 +65,16 @@ impl EmbeddedStore {
             inbox: self.clone(),
             timers: self.clone(),
             ledger: self.clone(),
+            tickets: self.hub.clone(),
+            connections: self.hub.clone(),
+            push: self.hub.clone(),
             clock: self.clock.clone(),
         }
+    }
+
+    /// The live channel's connections in this process, for chat-local's sockets.
+    pub fn hub(&self) -> Arc<LiveHub> {
+        self.hub.clone()
     }
 
     /// Ends every waiting long-poll (empty-handed), for a prompt shutdown.

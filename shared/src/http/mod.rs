@@ -73,6 +73,28 @@ impl IntoResponse for Error {
     }
 }
 
+/// An error as the live channel shows it: an `error` frame with the contract's code.
+pub fn error_signal(error: &Error) -> crate::domain::live::Signal {
+    crate::domain::live::Signal::Error {
+        code: code_of(error).to_string(),
+        message: error.public_message(),
+    }
+}
+
+/// The URL a live ticket is for: the configured one, or this server's own `/live`.
+pub fn live_url(services: &Services, headers: &HeaderMap) -> String {
+    match &services.config.live_url {
+        Some(url) => url.clone(),
+        None => {
+            let host = headers
+                .get(header::HOST)
+                .and_then(|h| h.to_str().ok())
+                .unwrap_or("localhost");
+            format!("ws://{host}/live")
+        }
+    }
+}
+
 /// A JSON answer with this status.
 pub fn reply(status: StatusCode, body: &impl Serialize) -> Result<Response> {
     Ok(json_response(status, body))

@@ -166,6 +166,7 @@ impl Services {
         self.token_cache.forget(session_id);
         self.ports.sessions.delete_session(session_id).await?;
         self.ports.inbox.delete_inbox(session_id).await?;
+        self.end_live(session_id).await?;
         tracing::info!(session_id = %session_id, "session ended");
         Ok(())
     }
@@ -197,6 +198,7 @@ impl Services {
         let expired = self.ports.sessions.expired_sessions(now, 500).await?;
         for session in &expired {
             self.token_cache.forget(session.id);
+            self.end_live(session.id).await?;
             self.ports.inbox.delete_inbox(session.id).await?;
             self.ports.sessions.delete_session(session.id).await?;
         }

@@ -1,13 +1,19 @@
+use std::collections::HashSet;
+
+use futures_util::future::join_all;
+
 use crate::domain::Id;
 use crate::domain::event::Event;
+use crate::ports::FrameKind;
 
 use super::Services;
 
 impl Services {
-    /// Delivers an event to every live session of every recipient, all at once: the session
-    /// look-ups run concurrently, then the deliveries do. A session that cannot be reached is
-    /// logged and skipped: what it missed is in history, and the fan-out never fails a request.
-    /// Returns how many inboxes received the event.
+    /// Delivers an event to every live session of every recipient: pushed on the session's
+    /// live connection when it has one, put in its inbox otherwise (and when the push fails:
+    /// the dead connection is forgotten). Look-ups, pushes and deliveries each run
+    /// concurrently. A session that cannot be reached is logged and skipped: what it missed is
+    /// in history, and the fan-out never fails a request. Returns how many sessions got it.
     pub(super) async fn fan_out(
         &self,
         recipients: &[Id],
@@ -21,28 +27,52 @@ impl Services {
                 return 0;
             }
         };
-        let now = self.ports.clock.now();
-        let mut targets = Vec::new();
-        for (user_id, sessions) in self
-            .ports
-            .sessions
-            .live_sessions_of_users(recipients, now)
+        let targets: Vec<Id> = self
+            .live_session_ids(recipients)
             .await
-        {
-            match sessions {
-                Ok(sessions) => targets.extend(
-                    sessions
-                        .into_iter()
-                        .map(|s| s.id)
-                        .filter(|id| Some(*id) != skip_session),
-                ),
-                Err(error) => {
-                    tracing::warn!(%error, %user_id, event_id = %event.id, "session look-up failed")
+            .into_iter()
+            .filter(|id| Some(*id) != skip_session)
+            .collect();
+        let connections = match self.ports.connections.connections_of(&targets).await {
+            Ok(connections) => connections,
+            Err(error) => {
+                // Unknown connections: the inboxes get everything, which is never wrong.
+                tracing::warn!(%error, event_id = %event.id, "connection look-up failed");
+                Default::default()
+            }
+        };
+        let pushes = connections.iter().map(|(session_id, connection)| {
+            let body = &body;
+            async move {
+                match self
+                    .ports
+                    .push
+                    .push(connection, body, FrameKind::Event)
+                    .await
+                {
+                    Ok(true) => None,
+                    outcome => {
+                        if let Err(error) = outcome {
+                            tracing::warn!(%error, %session_id, "push failed");
+                        }
+                        if let Err(error) =
+                            self.ports.connections.detach(*session_id, connection).await
+                        {
+                            tracing::warn!(%error, %session_id, "forgetting a connection failed");
+                        }
+                        Some(*session_id)
+                    }
                 }
             }
-        }
-        let mut delivered = 0;
-        for (session_id, outcome) in self.ports.inbox.deliver_to_each(&targets, &body).await {
+        });
+        let fell_back: HashSet<Id> = join_all(pushes).await.into_iter().flatten().collect();
+        let pushed = connections.len() - fell_back.len();
+        let queued: Vec<Id> = targets
+            .into_iter()
+            .filter(|id| !connections.contains_key(id) || fell_back.contains(id))
+            .collect();
+        let mut delivered = pushed;
+        for (session_id, outcome) in self.ports.inbox.deliver_to_each(&queued, &body).await {
             match outcome {
                 Ok(()) => delivered += 1,
                 Err(error) => {

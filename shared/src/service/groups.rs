@@ -5,7 +5,7 @@ use uuid::Uuid;
 use crate::domain::event::{Event, EventKind};
 use crate::domain::group::{
     Group, GroupDetail, GroupKind, GroupRole, GroupSummary, MAX_GROUP_MEMBERS, Member,
-    MemberRecord, direct_key, validate_group_name,
+    MemberPresence, MemberRecord, direct_key, validate_group_name,
 };
 use crate::domain::policy::{Action, allows};
 use crate::domain::user::Role;
@@ -189,7 +189,7 @@ impl Services {
             self.fan_out(&everyone, &event, None).await;
         }
         tracing::info!(group_id = %group.id, kind = group.kind.as_str(), members = members.len(), "group created");
-        Ok((GroupDetail { group, members }, true))
+        Ok((self.with_presence(group, members).await?, true))
     }
 
     async fn detail(&self, group: Group) -> Result<GroupDetail> {
@@ -200,6 +200,19 @@ impl Services {
             .await?
             .into_iter()
             .map(|m| m.member)
+            .collect();
+        self.with_presence(group, members).await
+    }
+
+    async fn with_presence(&self, group: Group, members: Vec<Member>) -> Result<GroupDetail> {
+        let ids: Vec<Id> = members.iter().map(|m| m.user_id).collect();
+        let online = self.online_users(&ids).await?;
+        let members = members
+            .into_iter()
+            .map(|member| MemberPresence {
+                online: online.contains(&member.user_id),
+                member,
+            })
             .collect();
         Ok(GroupDetail { group, members })
     }

@@ -4,6 +4,7 @@ mod accounts;
 mod auth;
 mod fanout;
 mod groups;
+mod live;
 mod messages;
 mod money;
 mod poll;
@@ -35,6 +36,9 @@ pub struct Config {
     /// The longest a poll waits, whatever `wait` asks (at most 20 s). A deployment behind a
     /// proxy with a shorter time-out lowers it; clients simply poll again.
     pub max_poll_wait: Duration,
+    /// The live channel's WebSocket URL handed out with tickets (the WebSocket API's stage
+    /// URL on AWS); `None`: `ws://<the request's host>/live`, as chat-local serves it.
+    pub live_url: Option<String>,
 }
 
 impl Default for Config {
@@ -43,6 +47,7 @@ impl Default for Config {
             session_ttl: Duration::from_secs(30 * 24 * 3600),
             token_cache_ttl: Duration::from_secs(10),
             max_poll_wait: Duration::from_secs(20),
+            live_url: None,
         }
     }
 }
