@@ -37,6 +37,8 @@ def resolve(value, tables, queue_prefix):
     if isinstance(value, dict) and list(value) == ["Fn::Sub"]:
         text = value["Fn::Sub"]
         text = text.replace("${QueuePrefix}-${Stage}", queue_prefix)
+        # The WebSocket API's id and stage: moto does not check execute-api calls.
+        text = text.replace("${LiveApi}", "liveapi").replace("${Stage}", "test")
         text = text.replace("${AWS::Partition}", "aws").replace("${AWS::Region}", REGION)
         text = text.replace("${AWS::AccountId}", ACCOUNT)
         text = re.sub(r"\$\{(\w+)\.Arn\}", lambda m: tables[m.group(1)], text)

@@ -19,6 +19,43 @@ use tower::ServiceExt;
 
 const VISIBILITY: Duration = Duration::from_secs(30);
 
+/// Everything the code logs while a test runs. A refused call inside a fan-out is logged and
+/// skipped (delivery degrades to the inbox, the request still succeeds), so the tests also
+/// fail on any AccessDenied in the log.
+#[derive(Clone, Default)]
+struct Log(Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for Log {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Log {
+    fn capture() -> (Log, tracing::subscriber::DefaultGuard) {
+        let log = Log::default();
+        let writer = log.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_writer(move || writer.clone())
+            .with_ansi(false)
+            .with_max_level(tracing::Level::DEBUG)
+            .finish();
+        (log, tracing::subscriber::set_default(subscriber))
+    }
+
+    fn assert_nothing_refused(&self) {
+        let text = String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned();
+        assert!(
+            !text.contains("AccessDenied"),
+            "a call was refused:\n{text}"
+        );
+    }
+}
+
 /// The tests share one set of tables (the users' policies name them): one at a time.
 static TABLES: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
@@ -100,6 +137,7 @@ fn events() -> BTreeMap<String, (String, u16)> {
 #[ignore = "needs the IAM-enforcing emulator: run through scripts/test"]
 async fn every_event_gets_its_status_with_only_its_functions_template_permissions() {
     let _tables = TABLES.lock().await;
+    let (log, _guard) = Log::capture();
     let setup = Setup::from_env();
     let mut by_function: BTreeMap<&str, usize> = BTreeMap::new();
     for (name, (json, expected)) in events() {
@@ -133,18 +171,21 @@ async fn every_event_gets_its_status_with_only_its_functions_template_permission
         FUNCTIONS.len(),
         "every function ran: {by_function:?}"
     );
+    log.assert_nothing_refused();
 }
 
 #[tokio::test]
 #[ignore = "needs the IAM-enforcing emulator: run through scripts/test"]
 async fn the_sweeper_runs_with_only_its_template_permissions() {
     let _tables = TABLES.lock().await;
+    let (log, _guard) = Log::capture();
     let setup = Setup::from_env();
     setup.reseed().await;
     let services = setup
         .services_as(setup.function_user("session-sweeper"))
         .await;
     session_sweeper::sweep(&services, 2).await.unwrap();
+    log.assert_nothing_refused();
 }
 
 #[tokio::test]
@@ -168,4 +209,61 @@ async fn a_function_is_refused_what_its_policy_does_not_grant() {
         matches!(error, chat_core::Error::Internal(_)),
         "refused by IAM, not answered: {error:?}"
     );
+}
+
+#[tokio::test]
+#[ignore = "needs the IAM-enforcing emulator: run through scripts/test"]
+async fn the_live_function_connects_answers_frames_and_disconnects_with_only_its_permissions() {
+    let _tables = TABLES.lock().await;
+    let (log, _guard) = Log::capture();
+    let setup = Setup::from_env();
+    setup.reseed().await;
+    // A ticket from the login function, for alice's fixture session.
+    let login = setup.services_as(setup.function_user("login")).await;
+    let alice = login
+        .authenticate(Some(chat_core::fixture::ALICE_TOKEN))
+        .await
+        .unwrap();
+    let grant = login
+        .issue_ticket(&alice, "wss://example.invalid/live".to_string())
+        .await
+        .unwrap();
+    let user = setup.function_user("live");
+    let adapters = emulator_adapters_as(
+        &setup.endpoint,
+        setup.prefix(),
+        VISIBILITY,
+        user["access_key_id"].as_str().unwrap(),
+        user["secret_access_key"].as_str().unwrap(),
+    )
+    .await
+    .unwrap();
+    let services = Services::new(adapters.ports(), Config::default());
+    let event = |route: &str, ticket: Option<&str>, body: Option<&str>| {
+        serde_json::json!({
+            "requestContext": { "routeKey": route, "connectionId": "iam-conn-1" },
+            "queryStringParameters": ticket.map(|t| serde_json::json!({ "ticket": t })),
+            "body": body,
+        })
+    };
+    let group = chat_core::fixture::GROUP_ID.to_string();
+    let typing = serde_json::json!({ "action": "typing", "group_id": group }).to_string();
+    for (route, ticket, body) in [
+        ("$connect", Some(grant.ticket.as_str()), None),
+        ("$default", None, Some(r#"{"action":"ping"}"#)),
+        ("$default", None, Some(typing.as_str())),
+        ("$disconnect", None, None),
+    ] {
+        let answer = live::handle(&services, &adapters, &event(route, ticket, body)).await;
+        assert_eq!(answer["statusCode"], 200, "{route} {body:?}");
+    }
+    // The ticket was used up.
+    let again = live::handle(
+        &services,
+        &adapters,
+        &event("$connect", Some(grant.ticket.as_str()), None),
+    )
+    .await;
+    assert_eq!(again["statusCode"], 401);
+    log.assert_nothing_refused();
 }

@@ -40,6 +40,29 @@ fn failed_condition<E: aws_sdk_dynamodb::error::ProvideErrorMetadata>(error: &E)
 }
 
 impl AwsAdapters {
+    /// Remembers which session a new connection (at `$connect`) belongs to. Pushes start only
+    /// once the connection is attached, at its first ping: API Gateway refuses posts to a
+    /// connection whose `$connect` has not finished.
+    pub async fn remember_connection(&self, connection_id: &str, session_id: Id) -> Result<()> {
+        let now = self.clock.now();
+        let back_reference = item([
+            ("id", Some(connection_key(connection_id))),
+            ("session_id", Some(id(session_id))),
+            ("ttl", Some(ttl(now.plus_millis(CONNECTION_LIFETIME_MS)))),
+        ]);
+        self.meter
+            .dynamodb(
+                self.db
+                    .put_item()
+                    .table_name(&self.settings.sessions_table)
+                    .set_item(Some(back_reference))
+                    .send(),
+            )
+            .await
+            .map_err(sdk_error("PutItem connection"))?;
+        Ok(())
+    }
+
     /// The session a live connection belongs to (for `$default` and `$disconnect`).
     pub async fn session_of_connection(&self, connection_id: &str) -> Result<Option<Id>> {
         let output = self
@@ -129,22 +152,6 @@ impl LiveTickets for AwsAdapters {
 #[async_trait]
 impl LiveConnections for AwsAdapters {
     async fn attach(&self, session_id: Id, connection_id: &str) -> Result<Option<String>> {
-        let now = self.clock.now();
-        let back_reference = item([
-            ("id", Some(connection_key(connection_id))),
-            ("session_id", Some(id(session_id))),
-            ("ttl", Some(ttl(now.plus_millis(CONNECTION_LIFETIME_MS)))),
-        ]);
-        self.meter
-            .dynamodb(
-                self.db
-                    .put_item()
-                    .table_name(&self.settings.sessions_table)
-                    .set_item(Some(back_reference))
-                    .send(),
-            )
-            .await
-            .map_err(sdk_error("PutItem connection"))?;
         let outcome = self
             .meter
             .dynamodb(

@@ -191,8 +191,14 @@ impl AwsAdapters {
 
 /// Services on AWS, configured from the environment: what each Lambda builds at init.
 pub async fn services_from_env() -> Result<Services> {
+    Ok(adapters_and_services_from_env().await?.1)
+}
+
+/// The adapters too, for a function that needs AWS-only calls (the live channel's).
+pub async fn adapters_and_services_from_env() -> Result<(Arc<AwsAdapters>, Services)> {
     let adapters = AwsAdapters::from_env(AwsSettings::from_env()?).await;
-    Ok(Services::new(adapters.ports(), config_from_env()?))
+    let services = Services::new(adapters.ports(), config_from_env()?);
+    Ok((adapters, services))
 }
 
 impl AwsAdapters {

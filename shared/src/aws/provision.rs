@@ -210,9 +210,19 @@ pub async fn emulator_adapters_as(
     access_key_id: &str,
     secret_access_key: &str,
 ) -> Result<std::sync::Arc<AwsAdapters>> {
-    let config = emulator_config(endpoint, access_key_id, secret_access_key).await;
     let mut settings = AwsSettings::with_prefix(prefix);
     settings.visibility = visibility;
+    emulator_adapters_with(endpoint, settings, access_key_id, secret_access_key).await
+}
+
+/// Adapters against an emulator with these settings (a live management URL, say).
+pub async fn emulator_adapters_with(
+    endpoint: &str,
+    settings: AwsSettings,
+    access_key_id: &str,
+    secret_access_key: &str,
+) -> Result<std::sync::Arc<AwsAdapters>> {
     settings.validate()?;
+    let config = emulator_config(endpoint, access_key_id, secret_access_key).await;
     Ok(AwsAdapters::new(&config, settings))
 }

@@ -164,9 +164,10 @@ impl Services {
     pub async fn logout(&self, caller: &Caller) -> Result<()> {
         let session_id = caller.session.id;
         self.token_cache.forget(session_id);
+        // The connection is found through the session: close it before the session goes.
+        self.end_live(session_id).await?;
         self.ports.sessions.delete_session(session_id).await?;
         self.ports.inbox.delete_inbox(session_id).await?;
-        self.end_live(session_id).await?;
         tracing::info!(session_id = %session_id, "session ended");
         Ok(())
     }

@@ -65,6 +65,24 @@ impl Services {
         Ok(Caller { user, session })
     }
 
+    /// The caller a live session stands for; `None` once the session has ended.
+    pub async fn caller_of_session(&self, session_id: Id) -> Result<Option<Caller>> {
+        let now = self.ports.clock.now();
+        let Some(record) = self.ports.sessions.session_by_id(session_id).await? else {
+            return Ok(None);
+        };
+        if !record.session.is_live(now) {
+            return Ok(None);
+        }
+        let Some(user) = self.ports.users.user_by_id(record.session.user_id).await? else {
+            return Ok(None);
+        };
+        Ok(Some(Caller {
+            user: user.user,
+            session: record.session,
+        }))
+    }
+
     /// Makes `connection_id` the session's live connection; the one it replaces is closed
     /// with 4000. From now on the session's events are pushed there.
     pub async fn attach_live(&self, session_id: Id, connection_id: &str) -> Result<()> {
