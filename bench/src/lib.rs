@@ -1,6 +1,7 @@
 //! chat-bench drives the HTTP API of any deployment: it signs up users with several devices,
-//! makes groups, keeps a long-poll (with acks) running on every device, sends at a fixed
-//! aggregate rate, and measures every delivery; then it takes some devices offline, sends to
+//! makes groups, keeps every device listening (a long-poll with acks, or the live channel's
+//! WebSocket with the documented drain of the inbox), sends at a fixed aggregate rate, and
+//! measures every delivery; then it takes some devices offline, sends to
 //! them, brings them back and measures the catch-up. Every loop is bounded in count and time.
 
 use std::collections::{BTreeMap, HashMap};
@@ -9,11 +10,13 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use clap::Parser;
+use clap::{Parser, ValueEnum};
 use futures_util::future::join_all;
+use futures_util::{SinkExt, StreamExt};
 use serde::Serialize;
 use serde_json::{Value, json};
 use tokio::sync::Semaphore;
+use tokio_tungstenite::tungstenite::Message;
 
 #[derive(Clone, Debug, Parser)]
 #[command(
@@ -60,6 +63,30 @@ pub struct Settings {
     /// Where the JSON report goes.
     #[arg(long, default_value = "bench-results/chat-bench.json")]
     pub out: PathBuf,
+    /// How devices receive: the live channel (WebSocket, plain `ws://` only) or long-polls.
+    #[arg(long, value_enum, default_value_t = Transport::Live)]
+    pub transport: Transport,
+    /// The server's process id (chat-local on this machine): reports its CPU time per
+    /// delivery during the send phase, from /proc.
+    #[arg(long)]
+    pub server_pid: Option<u32>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Transport {
+    Live,
+    Poll,
+}
+
+/// CPU seconds (user + system) a process has used, from /proc (Linux; 100 ticks a second).
+fn cpu_seconds(pid: u32) -> Option<f64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // Fields after the command name (which may hold spaces) start after the last ')'.
+    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+    let utime: f64 = fields.get(11)?.parse().ok()?;
+    let stime: f64 = fields.get(12)?.parse().ok()?;
+    Some((utime + stime) / 100.0)
 }
 
 /// SplitMix64: small, fast and deterministic from the seed.
@@ -159,6 +186,9 @@ pub struct PhaseReport {
     pub send_latency: Percentiles,
     pub errors_by_status: BTreeMap<String, u64>,
     pub seconds: f64,
+    /// The server's CPU time during the send phase (with `--server-pid`).
+    pub server_cpu_seconds: Option<f64>,
+    pub server_cpu_us_per_delivery: Option<f64>,
 }
 
 #[derive(Debug, Default, Serialize)]
@@ -175,6 +205,7 @@ pub struct OfflineReport {
 #[derive(Debug, Serialize)]
 pub struct Report {
     pub url: String,
+    pub transport: Transport,
     pub users: usize,
     pub devices_per_user: usize,
     pub groups: usize,
@@ -194,8 +225,9 @@ impl Report {
         let lat = &live.send_to_receive;
         let send = &live.send_latency;
         let mut out = format!(
-            "chat-bench against {}: U={} D={} G={} S={} R={}/s for {}s (seed {})\n\n",
+            "chat-bench against {} ({:?}): U={} D={} G={} S={} R={}/s for {}s (seed {})\n\n",
             self.url,
+            self.transport,
             self.users,
             self.devices_per_user,
             self.groups,
@@ -230,6 +262,9 @@ impl Report {
             live.lost, live.duplicates
         );
         out += &format!("| errors by status | {:?} |\n", live.errors_by_status);
+        if let (Some(cpu), Some(per)) = (live.server_cpu_seconds, live.server_cpu_us_per_delivery) {
+            out += &format!("| server CPU, per delivery | {cpu:.2} s, {per:.1} µs |\n");
+        }
         if let Some(offline) = &self.offline {
             out += &format!(
                 "| offline phase: devices, messages | {}, {} |\n",
@@ -445,6 +480,126 @@ impl Bench {
         }
     }
 
+    /// One device on the live channel until told to stop: ticket, socket, ping and pong, then
+    /// the inbox drained (the documented client algorithm); pushed events are recorded as
+    /// they come. Offline, it closes its socket cleanly; back online it connects again.
+    async fn listener(&self, world: &World, device: usize, stop: &AtomicBool, deadline: Instant) {
+        let token = &world.devices[device].token;
+        while !stop.load(Ordering::SeqCst) && Instant::now() < deadline {
+            if !world.devices[device].online.load(Ordering::SeqCst) {
+                world.devices[device].stopped.store(true, Ordering::SeqCst);
+                tokio::time::sleep(Duration::from_millis(20)).await;
+                continue;
+            }
+            let mut socket = match self.open_live(token).await {
+                Ok(socket) => socket,
+                Err(error) => {
+                    self.tracker.poll_errors.fetch_add(1, Ordering::Relaxed);
+                    self.tracker.error(format!("live connect: {error}"));
+                    tokio::time::sleep(Duration::from_millis(200)).await;
+                    continue;
+                }
+            };
+            self.drain_inbox(device, token).await;
+            world.devices[device].stopped.store(false, Ordering::SeqCst);
+            loop {
+                if stop.load(Ordering::SeqCst)
+                    || Instant::now() >= deadline
+                    || !world.devices[device].online.load(Ordering::SeqCst)
+                {
+                    // A clean close: once the server has it, later events go to the inbox.
+                    let _ = socket.close(None).await;
+                    while let Ok(Some(_)) =
+                        tokio::time::timeout(Duration::from_secs(2), socket.next()).await
+                    {
+                    }
+                    break;
+                }
+                match tokio::time::timeout(Duration::from_millis(100), socket.next()).await {
+                    Err(_) => continue,
+                    Ok(Some(Ok(Message::Text(text)))) => {
+                        let received_at = Instant::now();
+                        if let Ok(event) = serde_json::from_str::<Value>(text.as_str())
+                            && event["type"] == "message"
+                        {
+                            self.record_delivery(device, &event, received_at);
+                        }
+                    }
+                    Ok(Some(Ok(_))) => {}
+                    Ok(Some(Err(_)) | None) => {
+                        self.tracker.error("live socket closed".to_string());
+                        break;
+                    }
+                }
+            }
+        }
+    }
+
+    async fn open_live(
+        &self,
+        token: &str,
+    ) -> BenchResult<
+        tokio_tungstenite::WebSocketStream<
+            tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>,
+        >,
+    > {
+        let grant = self
+            .expect(
+                reqwest::Method::POST,
+                "/live/tickets",
+                Some(token),
+                json!({}),
+                201,
+            )
+            .await?;
+        let url = format!(
+            "{}?ticket={}",
+            grant["url"].as_str().ok_or("no url")?,
+            grant["ticket"].as_str().ok_or("no ticket")?
+        );
+        let (mut socket, _) = tokio_tungstenite::connect_async(url).await?;
+        socket.send(Message::text(r#"{"action":"ping"}"#)).await?;
+        loop {
+            match tokio::time::timeout(Duration::from_secs(10), socket.next()).await? {
+                Some(Ok(Message::Text(text))) if text.as_str().contains("\"pong\"") => {
+                    return Ok(socket);
+                }
+                Some(Ok(_)) => continue,
+                _ => return Err("the socket closed before its pong".into()),
+            }
+        }
+    }
+
+    /// Polls without waiting, acknowledging, until the inbox is empty.
+    async fn drain_inbox(&self, device: usize, token: &str) {
+        let mut ack: Option<String> = None;
+        for _ in 0..1000 {
+            let body = json!({ "wait": 0, "ack": ack });
+            match self
+                .call(reqwest::Method::POST, "/poll", Some(token), body)
+                .await
+            {
+                Ok((200, answer)) => {
+                    let received_at = Instant::now();
+                    ack = answer["ack"].as_str().map(str::to_string);
+                    for event in answer["events"].as_array().into_iter().flatten() {
+                        if event["type"] == "message" {
+                            self.record_delivery(device, event, received_at);
+                        }
+                    }
+                    if ack.is_none() {
+                        return;
+                    }
+                }
+                _ => {
+                    self.tracker.poll_errors.fetch_add(1, Ordering::Relaxed);
+                    self.tracker.error("drain".to_string());
+                    return;
+                }
+            }
+        }
+    }
+
     fn record_delivery(&self, device: usize, event: &Value, received_at: Instant) {
         let Some(client_msg_id) = event["message"]["client_msg_id"].as_str() else {
             return;
@@ -637,7 +792,12 @@ async fn run_phases(settings: &Settings) -> BenchResult<Report> {
     let pollers: Vec<_> = (0..world.devices.len())
         .map(|device| {
             let (bench, world, stop) = (bench.clone(), world.clone(), stop.clone());
-            tokio::spawn(async move { bench.poller(&world, device, &stop, deadline).await })
+            tokio::spawn(async move {
+                match bench.settings.transport {
+                    Transport::Live => bench.listener(&world, device, &stop, deadline).await,
+                    Transport::Poll => bench.poller(&world, device, &stop, deadline).await,
+                }
+            })
         })
         .collect();
     let progress = {
@@ -665,6 +825,7 @@ async fn run_phases(settings: &Settings) -> BenchResult<Report> {
     let mut rng = Rng(settings.seed ^ 0x5EED);
     let groups = world.groups.len();
     let count = (settings.rate * settings.duration as f64).round() as usize;
+    let cpu_before = settings.server_pid.and_then(cpu_seconds);
     let sending = Instant::now();
     bench
         .send_phase(&world, count, &mut rng, "live", &move |rng: &mut Rng| {
@@ -673,6 +834,9 @@ async fn run_phases(settings: &Settings) -> BenchResult<Report> {
         .await;
     let send_seconds = sending.elapsed().as_secs_f64();
     bench.settle("live", None, Duration::from_secs(10)).await;
+    let server_cpu_seconds = cpu_before
+        .zip(settings.server_pid.and_then(cpu_seconds))
+        .map(|(before, after)| after - before);
     let (expected, delivered, lost, duplicates) = bench.tally("live", None);
     let live = PhaseReport {
         messages_sent: count as u64,
@@ -686,6 +850,9 @@ async fn run_phases(settings: &Settings) -> BenchResult<Report> {
         send_latency: percentiles(&mut bench.tracker.send_latencies_us.lock().unwrap()),
         errors_by_status: bench.tracker.errors.lock().unwrap().clone(),
         seconds: send_seconds,
+        server_cpu_seconds,
+        server_cpu_us_per_delivery: server_cpu_seconds
+            .map(|cpu| cpu * 1e6 / (delivered.max(1) as f64)),
     };
 
     let offline = if settings.offline_messages > 0 && settings.offline_fraction > 0.0 {
@@ -701,6 +868,7 @@ async fn run_phases(settings: &Settings) -> BenchResult<Report> {
     progress.abort();
     Ok(Report {
         url: settings.url.clone(),
+        transport: settings.transport,
         users: settings.users,
         devices_per_user: settings.devices,
         groups: settings.groups,
