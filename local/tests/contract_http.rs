@@ -185,3 +185,37 @@ async fn a_poll_waits_no_longer_than_the_configured_cap() {
         "{waited:?}"
     );
 }
+
+#[tokio::test]
+async fn a_second_poll_of_a_session_ends_the_one_still_waiting() {
+    let server = Server::start();
+    server.sign_up("alice").await;
+    let token = server.login("alice", "phone").await;
+    let started = std::time::Instant::now();
+    let waiting = {
+        let (client, url, token) = (server.client.clone(), server.url("/poll"), token.clone());
+        tokio::spawn(async move {
+            let response = client
+                .post(url)
+                .bearer_auth(token)
+                .json(&json!({ "wait": 20 }))
+                .send()
+                .await
+                .unwrap();
+            (response.status(), response.json::<Value>().await.unwrap())
+        })
+    };
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let (status, second) = server
+        .post("/poll", Some(&token), json!({ "wait": 0 }))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{second}");
+    let (status, first) = waiting.await.unwrap();
+    assert_eq!(status, StatusCode::OK, "{first}");
+    assert_eq!(first["events"], json!([]));
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(5),
+        "the first poll ended early: {:?}",
+        started.elapsed()
+    );
+}

@@ -29,6 +29,7 @@ macro_rules! conformance_suite {
             a_ticket_is_taken_once_and_never_after_it_expires(),
             a_session_has_one_live_connection_and_forgets_only_its_own(),
             a_push_to_an_unknown_connection_says_it_is_gone(),
+            a_later_poll_of_a_session_supersedes_the_earlier(),
         );
         #[tokio::test]
         $(#[$attr])*
@@ -279,6 +280,42 @@ pub async fn a_session_has_one_live_connection_and_forgets_only_its_own(ports: &
     );
     // Detaching what is not there is no error.
     connections.detach(other.id, "conn-x").await.unwrap();
+}
+
+pub async fn a_later_poll_of_a_session_supersedes_the_earlier(ports: &Ports) {
+    let session = stored_session(ports).await;
+    let other = stored_session(ports).await;
+    for id in [session.id, other.id] {
+        ports.inbox.create_inbox(id).await.unwrap();
+    }
+    let first = ports.inbox.begin_poll(session.id).await.unwrap();
+    assert!(ports.inbox.is_latest_poll(session.id, first).await.unwrap());
+    let second = ports.inbox.begin_poll(session.id).await.unwrap();
+    assert!(second > first);
+    assert!(!ports.inbox.is_latest_poll(session.id, first).await.unwrap());
+    assert!(
+        ports
+            .inbox
+            .is_latest_poll(session.id, second)
+            .await
+            .unwrap()
+    );
+    // Another session's polls are its own.
+    let elsewhere = ports.inbox.begin_poll(other.id).await.unwrap();
+    assert!(
+        ports
+            .inbox
+            .is_latest_poll(other.id, elsewhere)
+            .await
+            .unwrap()
+    );
+    assert!(
+        ports
+            .inbox
+            .is_latest_poll(session.id, second)
+            .await
+            .unwrap()
+    );
 }
 
 pub async fn a_push_to_an_unknown_connection_says_it_is_gone(ports: &Ports) {

@@ -170,6 +170,17 @@ pub trait Inbox: Send + Sync {
     async fn receive(&self, session_id: Id, wait: Duration) -> Result<Vec<Delivery>>;
     /// Deletes what the receipts name. Stale receipts are ignored.
     async fn acknowledge(&self, session_id: Id, receipts: &[String]) -> Result<()>;
+    /// Starts a poll of the session's inbox and returns its number: a poll of the same
+    /// session still waiting is superseded and ends with no events, so one device holds one
+    /// waiting poll (one Lambda on AWS) at most.
+    async fn begin_poll(&self, session_id: Id) -> Result<u64>;
+    /// Whether `poll` is still the session's latest.
+    async fn is_latest_poll(&self, session_id: Id, poll: u64) -> Result<bool>;
+    /// Resolves once a later poll of the session has begun. An adapter that cannot tell at
+    /// once never resolves: the service also asks `is_latest_poll` between shorter waits.
+    async fn superseded(&self, _session_id: Id, _poll: u64) {
+        std::future::pending::<()>().await
+    }
 }
 
 #[async_trait]

@@ -290,3 +290,26 @@ async fn one_message_costs_at_most_2_plus_k_plus_k_times_s_calls_with_concurrent
         assert_eq!(events.iter().filter(|e| e["type"] == "message").count(), 2);
     }
 }
+
+#[tokio::test]
+#[ignore = "needs the AWS emulator: run through scripts/test"]
+async fn a_second_poll_of_a_session_ends_the_waiting_one_within_one_check() {
+    let (_adapters, services) = on_aws().await;
+    let (_alice, token) = sign_up_and_login(&services, "alice", "phone").await;
+    let started = std::time::Instant::now();
+    let waiting = {
+        let (services, token) = (services.clone(), token.clone());
+        tokio::spawn(async move { poll(&services, &token, 20, None).await })
+    };
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let (events, _) = poll(&services, &token, 0, None).await;
+    assert!(events.is_empty());
+    let (events, _) = waiting.await.unwrap();
+    assert!(events.is_empty());
+    // SQS cannot be told to stop: the first poll notices between 5-second receives.
+    assert!(
+        started.elapsed() < Duration::from_secs(12),
+        "ended after {:?}, not the full 20 s",
+        started.elapsed()
+    );
+}

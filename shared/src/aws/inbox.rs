@@ -4,6 +4,7 @@ use async_trait::async_trait;
 use aws_sdk_sqs::error::ProvideErrorMetadata;
 use aws_sdk_sqs::types::{DeleteMessageBatchRequestEntry, QueueAttributeName};
 
+use super::attrs::{get_opt_n, id, n};
 use super::{AwsAdapters, sdk_error};
 use crate::domain::{Error, Id, Result};
 use crate::ports::{Delivery, Inbox};
@@ -157,6 +158,64 @@ impl Inbox for AwsAdapters {
 
     /// Deletes in batches of ten; a stale receipt fails only its own entry, which is fine:
     /// what it named was delivered again and will be acknowledged by its new receipt.
+    /// The session item counts its polls (`poll_generation`); a waiting poll reads it between
+    /// its 5-second receives and ends when a later poll has begun.
+    async fn begin_poll(&self, session_id: Id) -> Result<u64> {
+        let outcome = self
+            .meter
+            .dynamodb(
+                self.db
+                    .update_item()
+                    .table_name(&self.settings.sessions_table)
+                    .key("id", id(session_id))
+                    .update_expression("ADD poll_generation :one")
+                    .condition_expression("attribute_exists(user_id)")
+                    .expression_attribute_values(":one", n(1))
+                    .return_values(aws_sdk_dynamodb::types::ReturnValue::UpdatedNew)
+                    .send(),
+            )
+            .await;
+        match outcome {
+            Ok(output) => {
+                let generation = output
+                    .attributes()
+                    .map(|item| get_opt_n(item, "poll_generation"))
+                    .transpose()?
+                    .flatten()
+                    .unwrap_or(0);
+                Ok(u64::try_from(generation).unwrap_or(0))
+            }
+            Err(error) => match error.into_service_error() {
+                error if error.is_conditional_check_failed_exception() => {
+                    Err(Error::Unauthorized("the session has ended".to_string()))
+                }
+                error => Err(sdk_error("UpdateItem poll_generation")(error)),
+            },
+        }
+    }
+
+    async fn is_latest_poll(&self, session_id: Id, poll: u64) -> Result<bool> {
+        let output = self
+            .meter
+            .dynamodb(
+                self.db
+                    .get_item()
+                    .table_name(&self.settings.sessions_table)
+                    .key("id", id(session_id))
+                    .projection_expression("poll_generation")
+                    .consistent_read(true)
+                    .send(),
+            )
+            .await
+            .map_err(sdk_error("GetItem poll_generation"))?;
+        let latest = output
+            .item()
+            .map(|item| get_opt_n(item, "poll_generation"))
+            .transpose()?
+            .flatten();
+        Ok(latest.and_then(|n| u64::try_from(n).ok()) == Some(poll))
+    }
+
     async fn acknowledge(&self, session_id: Id, receipts: &[String]) -> Result<()> {
         if receipts.is_empty() {
             return Ok(());

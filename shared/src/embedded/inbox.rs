@@ -125,6 +125,10 @@ impl Inbox for EmbeddedStore {
         self.wake(session_id);
         let mut wakers = self.wakers.lock().unwrap_or_else(|e| e.into_inner());
         wakers.remove(&session_id);
+        self.polls
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(&session_id);
         Ok(())
     }
 
@@ -217,6 +221,39 @@ impl Inbox for EmbeddedStore {
                 _ = tokio::time::sleep_until(wake_at) => {}
                 _ = closing.changed() => return Ok(Vec::new()),
             }
+        }
+    }
+
+    async fn begin_poll(&self, session_id: Id) -> Result<u64> {
+        let mut polls = self.polls.lock().unwrap_or_else(|e| e.into_inner());
+        let latest = polls
+            .entry(session_id)
+            .or_insert_with(|| tokio::sync::watch::channel(0).0);
+        latest.send_modify(|n| *n += 1);
+        Ok(*latest.borrow())
+    }
+
+    async fn is_latest_poll(&self, session_id: Id, poll: u64) -> Result<bool> {
+        let polls = self.polls.lock().unwrap_or_else(|e| e.into_inner());
+        Ok(polls
+            .get(&session_id)
+            .is_some_and(|latest| *latest.borrow() == poll))
+    }
+
+    async fn superseded(&self, session_id: Id, poll: u64) {
+        let watching = self
+            .polls
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&session_id)
+            .map(|latest| latest.subscribe());
+        match watching {
+            Some(mut latest) => {
+                if latest.wait_for(|n| *n != poll).await.is_err() {
+                    // The inbox was deleted: nothing left to wait for.
+                }
+            }
+            None => std::future::pending::<()>().await,
         }
     }
 

@@ -34,6 +34,8 @@ pub struct EmbeddedStore {
     clock: Arc<dyn Clock>,
     visibility_ms: i64,
     wakers: Mutex<HashMap<Id, Arc<Notify>>>,
+    /// Each session's latest poll number; a waiting poll watches it to see it is superseded.
+    polls: Mutex<HashMap<Id, watch::Sender<u64>>>,
     closing: watch::Sender<bool>,
 }
 
@@ -51,6 +53,7 @@ impl EmbeddedStore {
             clock,
             visibility_ms: i64::try_from(visibility.as_millis()).unwrap_or(i64::MAX),
             wakers: Mutex::new(HashMap::new()),
+            polls: Mutex::new(HashMap::new()),
             closing: watch::channel(false).0,
         }))
     }

@@ -6,7 +6,8 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
-use crate::domain::{Error, Result};
+use crate::domain::{Error, Id, Result};
+use crate::ports::Delivery;
 
 use super::{Caller, Services};
 
@@ -41,7 +42,35 @@ fn decode_ack(token: &str) -> Result<Vec<String>> {
     serde_json::from_slice(&json).map_err(|_| invalid())
 }
 
+/// How often a waiting poll checks that no later poll of its session has superseded it, where
+/// the adapter cannot say so at once (SQS): a flood of polls on one session frees its Lambdas
+/// within this time.
+const SUPERSEDE_CHECK: Duration = Duration::from_secs(5);
+
 impl Services {
+    /// Waits up to `wait` for the inbox, in steps, ending early (with nothing) when a later
+    /// poll of the same session begins.
+    async fn wait_for_deliveries(&self, session_id: Id, wait: Duration) -> Result<Vec<Delivery>> {
+        let inbox = &self.ports.inbox;
+        let poll = inbox.begin_poll(session_id).await?;
+        let deadline = tokio::time::Instant::now() + wait;
+        loop {
+            let step = deadline
+                .saturating_duration_since(tokio::time::Instant::now())
+                .min(SUPERSEDE_CHECK);
+            let deliveries = tokio::select! {
+                received = inbox.receive(session_id, step) => received?,
+                () = inbox.superseded(session_id, poll) => return Ok(Vec::new()),
+            };
+            if !deliveries.is_empty() || tokio::time::Instant::now() >= deadline {
+                return Ok(deliveries);
+            }
+            if !inbox.is_latest_poll(session_id, poll).await? {
+                return Ok(Vec::new());
+            }
+        }
+    }
+
     /// Acknowledges the previous batch, then long-polls the caller's own inbox.
     pub async fn poll(&self, caller: &Caller, input: PollInput) -> Result<PollOutput> {
         let wait = input.wait.unwrap_or(MAX_WAIT_SECONDS);
@@ -53,15 +82,8 @@ impl Services {
             let receipts = decode_ack(token)?;
             self.ports.inbox.acknowledge(session_id, &receipts).await?;
         }
-        let deliveries = match self
-            .ports
-            .inbox
-            .receive(
-                session_id,
-                Duration::from_secs_f64(wait).min(self.config.max_poll_wait),
-            )
-            .await
-        {
+        let wait = Duration::from_secs_f64(wait).min(self.config.max_poll_wait);
+        let deliveries = match self.wait_for_deliveries(session_id, wait).await {
             Ok(deliveries) => deliveries,
             // A queue not visible yet (just created) or lost: a live session gets it (again)
             // and history fills any gap; a session logged out elsewhere gets none.
