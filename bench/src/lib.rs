@@ -458,13 +458,7 @@ impl Bench {
                 .await
             {
                 Ok((200, answer)) => {
-                    let received_at = Instant::now();
-                    ack = answer["ack"].as_str().map(str::to_string);
-                    for event in answer["events"].as_array().into_iter().flatten() {
-                        if event["type"] == "message" {
-                            self.record_delivery(device, event, received_at);
-                        }
-                    }
+                    ack = self.record_poll_answer(device, &answer);
                 }
                 Ok((status, _)) => {
                     self.tracker.poll_errors.fetch_add(1, Ordering::Relaxed);
@@ -580,13 +574,7 @@ impl Bench {
                 .await
             {
                 Ok((200, answer)) => {
-                    let received_at = Instant::now();
-                    ack = answer["ack"].as_str().map(str::to_string);
-                    for event in answer["events"].as_array().into_iter().flatten() {
-                        if event["type"] == "message" {
-                            self.record_delivery(device, event, received_at);
-                        }
-                    }
+                    ack = self.record_poll_answer(device, &answer);
                     if ack.is_none() {
                         return;
                     }
@@ -598,6 +586,17 @@ impl Bench {
                 }
             }
         }
+    }
+
+    /// Records the messages a poll returned; returns its ack token.
+    fn record_poll_answer(&self, device: usize, answer: &Value) -> Option<String> {
+        let received_at = Instant::now();
+        for event in answer["events"].as_array().into_iter().flatten() {
+            if event["type"] == "message" {
+                self.record_delivery(device, event, received_at);
+            }
+        }
+        answer["ack"].as_str().map(str::to_string)
     }
 
     fn record_delivery(&self, device: usize, event: &Value, received_at: Instant) {

@@ -104,7 +104,8 @@ pub struct Cli {
     #[arg(long, env = "CHAT_VISIBILITY_SECONDS", default_value_t = 30)]
     pub visibility_seconds: u64,
     /// How long a verified token is trusted without reading its session again.
-    #[arg(long, env = "CHAT_TOKEN_CACHE_SECONDS", default_value_t = 10)]
+    #[arg(long, env = "CHAT_TOKEN_CACHE_SECONDS", default_value_t = 10,
+          value_parser = clap::value_parser!(u64).range(0..=60))]
     pub token_cache_seconds: u64,
     /// The longest a poll waits, whatever it asks for (0 to 20).
     #[arg(long, env = "CHAT_MAX_POLL_WAIT_SECONDS", default_value_t = 20,
@@ -136,8 +137,7 @@ pub enum Command {
 
 /// The store and the services over it, as the command line configures them.
 pub fn open(cli: &Cli) -> Result<(Arc<EmbeddedStore>, Arc<Services>)> {
-    std::fs::create_dir_all(&cli.data_dir)
-        .map_err(|e| Error::internal(format!("cannot create {}: {e}", cli.data_dir.display())))?;
+    create_private_files(&cli.data_dir)?;
     let store = EmbeddedStore::open(
         &database_path(&cli.data_dir),
         Arc::new(SystemClock),
@@ -151,6 +151,27 @@ pub fn open(cli: &Cli) -> Result<(Arc<EmbeddedStore>, Arc<Services>)> {
     };
     let services = Arc::new(Services::new(store.ports(), config));
     Ok((store, services))
+}
+
+/// The data folder (0700) and the database file (0600) are the owner's alone: they hold
+/// password hashes and messages. SQLite gives its WAL and shared-memory files the database
+/// file's permissions.
+fn create_private_files(data_dir: &Path) -> Result<()> {
+    let cannot = |what: &Path, e: std::io::Error| {
+        Error::internal(format!("cannot create {}: {e}", what.display()))
+    };
+    let mut folder = std::fs::DirBuilder::new();
+    folder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut folder, 0o700);
+    folder.create(data_dir).map_err(|e| cannot(data_dir, e))?;
+    let database = database_path(data_dir);
+    let mut file = std::fs::OpenOptions::new();
+    file.create(true).append(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut file, 0o600);
+    file.open(&database).map_err(|e| cannot(&database, e))?;
+    Ok(())
 }
 
 pub fn database_path(data_dir: &Path) -> PathBuf {

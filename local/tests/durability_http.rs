@@ -158,3 +158,25 @@ async fn ctrl_c_stops_chat_local_promptly_even_with_a_poll_waiting() {
     }
     assert!(server.log().contains("shutting down"));
 }
+
+#[cfg(unix)]
+#[tokio::test]
+async fn the_data_folder_and_database_are_readable_by_their_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let server = Server::start();
+    server.sign_up("alice").await;
+    let mode = |path: &std::path::Path| {
+        std::fs::metadata(path)
+            .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+            .permissions()
+            .mode()
+            & 0o777
+    };
+    assert_eq!(mode(server.data_path()), 0o700);
+    let database = server.data_path().join("chat.db");
+    assert_eq!(mode(&database), 0o600);
+    let wal = server.data_path().join("chat.db-wal");
+    if wal.exists() {
+        assert_eq!(mode(&wal), 0o600);
+    }
+}

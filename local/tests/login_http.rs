@@ -343,3 +343,43 @@ async fn an_unknown_route_returns_404_in_the_contract_format() {
         assert_eq!(error_code(&body), "not_found");
     }
 }
+
+#[tokio::test]
+async fn sign_up_and_group_names_return_400_for_control_and_invisible_characters() {
+    let server = Server::start();
+    for display_name in [
+        "\u{202E}nimda",
+        "ali\u{200B}ce",
+        "two\nlines",
+        "\u{0007}bell",
+    ] {
+        let (status, body) = server
+            .post(
+                "/users",
+                None,
+                json!({ "username": "mallory", "password": PASSWORD, "display_name": display_name }),
+            )
+            .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{display_name:?}: {body}");
+        assert_eq!(error_code(&body), "invalid_request");
+    }
+    // Nothing was created by the refusals; an ordinary name with accents and emoji is fine.
+    let (status, body) = server
+        .post(
+            "/users",
+            None,
+            json!({ "username": "mallory", "password": PASSWORD, "display_name": "Zoë 😀" }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let bob = server.sign_up("bob").await;
+    let token = server.login("mallory", "phone").await;
+    let (status, body) = server
+        .post(
+            "/groups",
+            Some(&token),
+            json!({ "kind": "group", "name": "team\u{2066}", "member_ids": [bob] }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+}

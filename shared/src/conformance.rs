@@ -600,6 +600,10 @@ pub async fn history_pages_in_ascending_seq_both_ways(ports: &Ports) {
     assert_eq!(page(Some(0), None, 3).await, (vec![1, 2, 3], true));
     assert_eq!(page(Some(5), None, 3).await, (vec![6, 7], false));
     assert_eq!(page(Some(2), Some(5), 10).await, (vec![3, 4], false));
+    // The extremes of the range never wrap around to the first page.
+    assert_eq!(page(Some(i64::MAX), None, 3).await, (vec![], false));
+    assert_eq!(page(None, Some(0), 3).await, (vec![], false));
+    assert_eq!(page(Some(6), Some(i64::MAX), 3).await, (vec![7], false));
     let full = ports
         .messages
         .history(group.id, HistoryQuery::new(Some(0), None, None).unwrap())

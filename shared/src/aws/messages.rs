@@ -203,8 +203,11 @@ impl MessageStore for AwsAdapters {
 
     async fn history(&self, group_id: Id, query: HistoryQuery) -> Result<HistoryPage> {
         let wanted = query.limit as usize + 1;
-        let low = query.after.map_or(1, |after| after + 1);
-        let high = query.before.map_or(i64::MAX, |before| before - 1);
+        // Saturating: `after` = i64::MAX must mean "nothing after", never wrap to the start.
+        let low = query.after.map_or(1, |after| after.saturating_add(1));
+        let high = query
+            .before
+            .map_or(i64::MAX, |before| before.saturating_sub(1));
         let mut messages = Vec::new();
         if low <= high {
             let mut start = None;

@@ -108,6 +108,12 @@ pub const MAX_GROUP_MEMBERS: usize = 500;
 /// A group name, trimmed: 1 to 100 characters.
 pub fn validate_group_name(name: &str) -> Result<String> {
     let name = name.trim();
+    if name.chars().any(super::user::is_deceptive_char) {
+        return Err(Error::Invalid(
+            "name may not hold control, zero-width or bidirectional-override characters"
+                .to_string(),
+        ));
+    }
     if !(1..=100).contains(&name.chars().count()) {
         return Err(Error::Invalid(
             "name must be 1 to 100 characters".to_string(),

@@ -76,10 +76,33 @@ pub fn validate_password(password: &str) -> Result<()> {
     Ok(())
 }
 
-/// The display name defaults to the username; otherwise 1 to 64 characters once trimmed.
+/// Characters a name shown to other people may not hold: control characters, and the
+/// invisible ones that let a name pass for another (zero-width characters, bidirectional
+/// overrides and isolates, the soft hyphen, the byte-order mark).
+pub fn is_deceptive_char(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{00AD}'
+                | '\u{061C}'
+                | '\u{180E}'
+                | '\u{200B}'..='\u{200F}'
+                | '\u{202A}'..='\u{202E}'
+                | '\u{2060}'..='\u{2064}'
+                | '\u{2066}'..='\u{2069}'
+                | '\u{FEFF}'
+        )
+}
+
+/// The display name defaults to the username; otherwise 1 to 64 characters once trimmed,
+/// none of them control or invisible characters.
 pub fn display_name_or_default(display_name: Option<&str>, username: &str) -> Result<String> {
     match display_name.map(str::trim) {
         None => Ok(username.to_string()),
+        Some(name) if name.chars().any(is_deceptive_char) => Err(Error::Invalid(
+            "display_name may not hold control, zero-width or bidirectional-override characters"
+                .to_string(),
+        )),
         Some(name) if (1..=64).contains(&name.chars().count()) => Ok(name.to_string()),
         Some(_) => Err(Error::Invalid(
             "display_name must be 1 to 64 characters".to_string(),
@@ -112,6 +135,30 @@ pub fn verify_password(password: &str, stored_hash: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn display_names_refuse_control_zero_width_and_bidi_override_characters() {
+        for bad in [
+            "ali\u{0000}ce",
+            "line\nbreak",
+            "admin\u{200B}",
+            "\u{202E}nimda",
+            "a\u{2066}b",
+            "\u{FEFF}bob",
+            "soft\u{00AD}hyphen",
+        ] {
+            assert!(display_name_or_default(Some(bad), "x").is_err(), "{bad:?}");
+        }
+        for good in [
+            "Alice",
+            "Zoë Ångström",
+            "李小龍",
+            "Dr. O'Brien-Smith",
+            "😀 party",
+        ] {
+            assert_eq!(display_name_or_default(Some(good), "x").unwrap(), good);
+        }
+    }
 
     #[test]
     fn password_hash_is_argon2id_with_owasp_minimum_and_verifies() {
