@@ -383,3 +383,45 @@ async fn sign_up_and_group_names_return_400_for_control_and_invisible_characters
         .await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
 }
+
+#[tokio::test]
+async fn a_flood_of_log_ins_is_answered_429_with_retry_after_beyond_the_hashing_bound() {
+    let server = Server::start();
+    server.sign_up("alice").await;
+    let attempts = (0..200).map(|n| {
+        let (client, url) = (server.client.clone(), server.url("/sessions"));
+        async move {
+            let response = client
+                .post(url)
+                .json(&json!({ "username": "alice", "password": format!("wrong-{n}-password") }))
+                .send()
+                .await
+                .unwrap();
+            let status = response.status();
+            let retry_after = response
+                .headers()
+                .get("retry-after")
+                .map(|v| v.to_str().unwrap().to_string());
+            let body: serde_json::Value = response.json().await.unwrap();
+            (status, retry_after, body)
+        }
+    });
+    let answers = futures_util::future::join_all(attempts).await;
+    let refused: Vec<_> = answers
+        .iter()
+        .filter(|(status, ..)| *status == StatusCode::TOO_MANY_REQUESTS)
+        .collect();
+    let checked = answers
+        .iter()
+        .filter(|(status, ..)| *status == StatusCode::UNAUTHORIZED)
+        .count();
+    assert_eq!(refused.len() + checked, 200, "only 401s and 429s");
+    assert!(!refused.is_empty(), "200 hashes at once were all queued");
+    assert!(checked >= 2, "the pool still hashed some");
+    for (_, retry_after, body) in refused {
+        assert_eq!(retry_after.as_deref(), Some("1"));
+        assert_eq!(error_code(body), "rate_limited");
+    }
+    // Once the flood is over, log-in works.
+    server.login("alice", "phone").await;
+}

@@ -53,6 +53,7 @@ pub struct MeBody {
         (status = 201, description = "The new account", body = UserBody),
         (status = 403, description = "A privileged role without an admin's token"),
         (status = 409, description = "The username is taken, ignoring case"),
+        (status = 429, description = "Too many sign-ups and log-ins at once (password hashing is bounded); retry after `Retry-After` seconds"),
     ),
 )]
 async fn sign_up(
@@ -78,6 +79,7 @@ async fn sign_up(
     security(()),
     responses(
         (status = 201, description = "The session and its token", body = LoginOutput),
+        (status = 429, description = "Too many log-ins at once (password hashing is bounded); retry after `Retry-After` seconds"),
     ),
 )]
 async fn log_in(

@@ -69,7 +69,14 @@ impl IntoResponse for Error {
             tracing::error!(%detail, "internal error");
         }
         let document = openapi::ErrorBody::new(code_of(&self), self.public_message());
-        json_response(status_of(&self), &document)
+        let mut response = json_response(status_of(&self), &document);
+        if let Error::RateLimited(_) = self {
+            // Limits are never silent: say when to come back.
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+        }
+        response
     }
 }
 

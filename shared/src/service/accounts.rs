@@ -11,7 +11,7 @@ use crate::domain::user::{
 };
 use crate::domain::{Error, Id, Result, new_id};
 
-use super::{Caller, Services, blocking};
+use super::{Caller, Services};
 
 #[derive(Clone, Debug, Deserialize, ToSchema)]
 pub struct SignUpInput {
@@ -90,7 +90,7 @@ impl Services {
             return Err(Error::Conflict("username is taken".to_string()));
         }
         let password = password.to_string();
-        let password_hash = blocking(move || hash_password(&password)).await??;
+        let password_hash = self.hashing.run(move || hash_password(&password)).await??;
         let user = User {
             id: new_id(),
             username: username.to_string(),
@@ -115,14 +115,16 @@ impl Services {
         let record = self.ports.users.user_by_username(&input.username).await?;
         let stored_hash = record.as_ref().map(|r| r.password_hash.clone());
         let password = input.password;
-        let password_ok = blocking(move || {
-            let hash = match stored_hash {
-                Some(hash) => hash,
-                None => dummy_hash()?,
-            };
-            Ok::<_, Error>(verify_password(&password, &hash))
-        })
-        .await??;
+        let password_ok = self
+            .hashing
+            .run(move || {
+                let hash = match stored_hash {
+                    Some(hash) => hash,
+                    None => dummy_hash()?,
+                };
+                Ok::<_, Error>(verify_password(&password, &hash))
+            })
+            .await??;
         let user = match record {
             Some(record) if password_ok => record.user,
             _ => return Err(bad_credentials()),
