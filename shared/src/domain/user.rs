@@ -1,4 +1,5 @@
-use argon2::{Algorithm, Argon2, Params, PasswordHasher, PasswordVerifier, Version};
+use argon2::password_hash::phc::{Output, ParamsString, PasswordHash, Salt};
+use argon2::{Algorithm, Argon2, Params, Version};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -111,30 +112,122 @@ pub fn display_name_or_default(display_name: Option<&str>, username: &str) -> Re
 }
 
 /// argon2id with OWASP's minimum parameters: 19 MiB of memory, 2 passes, 1 lane.
-fn hasher() -> Argon2<'static> {
-    let params = Params::new(19 * 1024, 2, 1, None).expect("constant argon2 parameters are valid");
-    Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
+fn params() -> Params {
+    Params::new(19 * 1024, 2, 1, None).expect("constant argon2 parameters are valid")
+}
+
+thread_local! {
+    /// argon2's working memory, kept per hashing thread and reused: allocating 19 MiB per
+    /// hash let the allocator keep many such blocks around (hundreds of MB under a flood).
+    static WORKING_MEMORY: std::cell::RefCell<Vec<argon2::Block>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// argon2 over this thread's reused working memory.
+fn hash_into(
+    argon: &Argon2<'_>,
+    blocks: usize,
+    password: &[u8],
+    salt: &[u8],
+    out: &mut [u8],
+) -> Result<()> {
+    WORKING_MEMORY.with_borrow_mut(|memory| {
+        if memory.len() < blocks {
+            memory.resize(blocks, argon2::Block::default());
+        }
+        argon
+            .hash_password_into_with_memory(password, salt, out, &mut memory[..blocks])
+            .map_err(Error::internal)
+    })
 }
 
 /// Hashes a password into a PHC string (salt and parameters included). CPU-heavy: call it
 /// off the async executor.
 pub fn hash_password(password: &str) -> Result<String> {
-    hasher()
-        .hash_password(password.as_bytes())
-        .map(|hash| hash.to_string())
-        .map_err(Error::internal)
+    let params = params();
+    let argon = Argon2::new(Algorithm::Argon2id, Version::V0x13, params.clone());
+    let salt = argon2::password_hash::try_generate_salt().map_err(Error::internal)?;
+    let mut out = [0u8; 32];
+    hash_into(
+        &argon,
+        params.block_count(),
+        password.as_bytes(),
+        &salt,
+        &mut out,
+    )?;
+    let hash = PasswordHash {
+        algorithm: Algorithm::Argon2id.ident(),
+        version: Some(Version::V0x13.into()),
+        params: ParamsString::try_from(&params).map_err(Error::internal)?,
+        salt: Some(Salt::new(&salt).map_err(Error::internal)?),
+        hash: Some(Output::new(&out).map_err(Error::internal)?),
+    };
+    Ok(hash.to_string())
 }
 
-/// Checks a password against a stored PHC string. CPU-heavy, like [`hash_password`].
+/// Checks a password against a stored PHC string (any argon2 variant, version and parameters
+/// it names). CPU-heavy, like [`hash_password`].
 pub fn verify_password(password: &str, stored_hash: &str) -> bool {
-    hasher()
-        .verify_password(password.as_bytes(), stored_hash)
-        .is_ok()
+    let check = || -> Option<bool> {
+        let hash = PasswordHash::new(stored_hash).ok()?;
+        let (salt, expected) = (hash.salt.as_ref()?, hash.hash.as_ref()?);
+        let algorithm = Algorithm::try_from(hash.algorithm.as_str()).ok()?;
+        let version = match hash.version {
+            Some(version) => Version::try_from(version).ok()?,
+            None => Version::default(),
+        };
+        let params = Params::try_from(&hash).ok()?;
+        let argon = Argon2::new(algorithm, version, params.clone());
+        let mut out = vec![0u8; expected.len()];
+        hash_into(
+            &argon,
+            params.block_count(),
+            password.as_bytes(),
+            salt.as_ref(),
+            &mut out,
+        )
+        .ok()?;
+        // `Output` compares in constant time.
+        Some(Output::new(&out).ok()? == *expected)
+    };
+    check().unwrap_or(false)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hashes_are_standard_phc_strings_that_argon2_itself_verifies_and_the_other_way_round() {
+        use argon2::{PasswordHasher, PasswordVerifier};
+        let ours = hash_password("correct-horse-battery").unwrap();
+        assert!(
+            ours.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
+            "{ours}"
+        );
+        let reference = Argon2::new(Algorithm::Argon2id, Version::V0x13, params());
+        assert!(
+            reference
+                .verify_password(b"correct-horse-battery", ours.as_str())
+                .is_ok()
+        );
+        let theirs = reference
+            .hash_password(b"correct-horse-battery")
+            .unwrap()
+            .to_string();
+        assert!(verify_password("correct-horse-battery", &theirs));
+        assert!(!verify_password("wrong-horse-battery", &theirs));
+        assert!(!verify_password(
+            "correct-horse-battery",
+            "$argon2id$garbage"
+        ));
+        assert!(!verify_password("correct-horse-battery", ""));
+        assert_ne!(
+            hash_password("correct-horse-battery").unwrap(),
+            ours,
+            "a new salt each time"
+        );
+    }
 
     #[test]
     fn display_names_refuse_control_zero_width_and_bidi_override_characters() {
