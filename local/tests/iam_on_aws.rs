@@ -10,6 +10,7 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
+use chat_core::aws::AwsAdapters;
 use chat_core::aws::provision::{create_tables, emulator_adapters_as, reset};
 use chat_core::http::app;
 use chat_core::service::{Config, Services};
@@ -82,8 +83,9 @@ impl Setup {
         self.credentials["prefix"].as_str().unwrap()
     }
 
-    async fn services_as(&self, user: &Value) -> Arc<Services> {
-        let adapters = emulator_adapters_as(
+    /// Adapters that sign as one of the users `scripts/iam-setup.py` made.
+    async fn adapters_as(&self, user: &Value) -> Arc<AwsAdapters> {
+        emulator_adapters_as(
             &self.endpoint,
             self.prefix(),
             VISIBILITY,
@@ -91,7 +93,11 @@ impl Setup {
             user["secret_access_key"].as_str().unwrap(),
         )
         .await
-        .unwrap();
+        .unwrap()
+    }
+
+    async fn services_as(&self, user: &Value) -> Arc<Services> {
+        let adapters = self.adapters_as(user).await;
         Arc::new(Services::new(adapters.ports(), Config::default()))
     }
 
@@ -103,16 +109,7 @@ impl Setup {
 
     /// Fresh tables with the fixture the events name, made by the all-powerful operator.
     async fn reseed(&self) {
-        let operator = &self.credentials["operator"];
-        let adapters = emulator_adapters_as(
-            &self.endpoint,
-            self.prefix(),
-            VISIBILITY,
-            operator["access_key_id"].as_str().unwrap(),
-            operator["secret_access_key"].as_str().unwrap(),
-        )
-        .await
-        .unwrap();
+        let adapters = self.adapters_as(&self.credentials["operator"]).await;
         reset(&adapters).await.unwrap();
         create_tables(&adapters).await.unwrap();
         chat_core::fixture::seed(&adapters.ports()).await.unwrap();
@@ -228,16 +225,7 @@ async fn the_live_function_connects_answers_frames_and_disconnects_with_only_its
         .issue_ticket(&alice, "wss://example.invalid/live".to_string())
         .await
         .unwrap();
-    let user = setup.function_user("live");
-    let adapters = emulator_adapters_as(
-        &setup.endpoint,
-        setup.prefix(),
-        VISIBILITY,
-        user["access_key_id"].as_str().unwrap(),
-        user["secret_access_key"].as_str().unwrap(),
-    )
-    .await
-    .unwrap();
+    let adapters = setup.adapters_as(setup.function_user("live")).await;
     let services = Services::new(adapters.ports(), Config::default());
     let event = |route: &str, ticket: Option<&str>, body: Option<&str>| {
         serde_json::json!({

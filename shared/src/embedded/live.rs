@@ -54,11 +54,6 @@ impl LiveHub {
     pub fn close_connection(&self, connection_id: &str) {
         self.state().senders.remove(connection_id);
     }
-
-    /// How many sockets are open.
-    pub fn open_connections(&self) -> usize {
-        self.state().senders.len()
-    }
 }
 
 #[async_trait]
