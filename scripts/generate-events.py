@@ -8,6 +8,7 @@ CAROL_TOKEN="0190000000007000800000000005e553.Y2Fyb2wtbGFwdG9wLXNlY3JldC0zMi1ieX
 ALICE="01900000-0000-7000-8000-00000000a11c"; BOB="01900000-0000-7000-8000-000000000b0b"
 CAROL="01900000-0000-7000-8000-0000000ca201"; ERIN="01900000-0000-7000-8000-000000000e21"
 ROOT="01900000-0000-7000-8000-00000000ad31"; GROUP="01900000-0000-7000-8000-00000000c0de"
+AUTHORIZATION="01900000-0000-7000-8000-0000000a0701"
 n=[0]
 expected = {}
 def event(name, method, route, path, token=None, body=None, query="", params=None, status=None):
@@ -69,6 +70,10 @@ event("charge-from-timer-never-ran","POST","/charges","/charges",token=CAROL_TOK
 event("charge-by-member","POST","/charges","/charges",token=ALICE_TOKEN,body={"payer_id":BOB,"amount":100,"currency":"EUR","idempotency_key":"nope"},status=403)
 event("charge-list","GET","/charges","/charges",token=ALICE_TOKEN,status=200)
 event("login-live-ticket","POST","/live/tickets","/live/tickets",token=ALICE_TOKEN,status=201)
+event("charge-grant-authorization","POST","/wallet/authorizations","/wallet/authorizations",token=ALICE_TOKEN,body={"provider_id":CAROL,"currency":"EUR","max_amount":5000,"expires_at":"2030-01-01T00:00:00Z"},status=201)
+event("charge-list-authorizations","GET","/wallet/authorizations","/wallet/authorizations",token=ALICE_TOKEN,status=200)
+event("charge-revoke-authorization","DELETE","/wallet/authorizations/{authorization_id}",f"/wallet/authorizations/{AUTHORIZATION}",token=ALICE_TOKEN,params={"authorization_id":AUTHORIZATION},status=204)
+event("charge-charge-not-authorized","POST","/charges","/charges",token=CAROL_TOKEN,body={"payer_id":BOB,"amount":100,"currency":"EUR","group_id":GROUP,"idempotency_key":"inv-2026-0044"},status=403)
 with open("events/expected-status.txt", "w") as f:
     f.write("# Each event in this folder and the status its function must answer, on the fixture of\n"
             "# chat_core::fixture seeded fresh. Written by scripts/generate-events.py; read by\n"

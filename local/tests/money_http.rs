@@ -36,6 +36,7 @@ async fn cast(server: &Server) -> Cast {
     let provider = server.login("drfox", "laptop").await;
     let member = server.login("alice", "phone").await;
     let group = create_group(server, &provider, &[&member_id]).await;
+    authorize(server, &member, &provider_id, 1_000_000).await;
     Cast {
         admin,
         provider,
@@ -45,6 +46,25 @@ async fn cast(server: &Server) -> Cast {
         stranger_id,
         group,
     }
+}
+
+/// The payer lets the provider charge up to `max_amount` EUR cents; the authorization.
+async fn authorize(server: &Server, payer: &str, provider_id: &str, max_amount: i64) -> Value {
+    let (status, body) = server
+        .post(
+            "/wallet/authorizations",
+            Some(payer),
+            json!({ "provider_id": provider_id, "currency": "EUR", "max_amount": max_amount }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    body["authorization"].clone()
+}
+
+async fn authorizations(server: &Server, payer: &str) -> Vec<Value> {
+    let (status, body) = server.get("/wallet/authorizations", payer).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    body["authorizations"].as_array().unwrap().clone()
 }
 
 async fn credit(
@@ -161,6 +181,9 @@ async fn members_cannot_charge_or_credit_and_providers_only_charge_people_they_s
     let server = Server::start();
     let cast = cast(&server).await;
     credit(&server, &cast, &cast.stranger_id, 100, "s").await;
+    // Consent alone is not enough: the provider must also share a group with the payer.
+    let stranger = server.login("stranger", "phone").await;
+    authorize(&server, &stranger, &cast.provider_id, 1_000).await;
     let charge = |payer: &str, group: Option<&str>| {
         let mut body = json!({ "payer_id": payer, "amount": 10, "currency": "EUR", "idempotency_key": uuid::Uuid::now_v7().to_string() });
         if let Some(group) = group {
@@ -192,7 +215,7 @@ async fn members_cannot_charge_or_credit_and_providers_only_charge_people_they_s
         )
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
-    let (status, _) = server
+    let (status, body) = server
         .post(
             "/charges",
             Some(&cast.provider),
@@ -200,7 +223,8 @@ async fn members_cannot_charge_or_credit_and_providers_only_charge_people_they_s
         )
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
-    let (status, _) = server
+    assert_eq!(error_code(&body), "forbidden");
+    let (status, body) = server
         .post(
             "/charges",
             Some(&cast.provider),
@@ -208,8 +232,8 @@ async fn members_cannot_charge_or_credit_and_providers_only_charge_people_they_s
         )
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(error_code(&body), "forbidden");
     // A group the provider is not in does not exist for it.
-    let stranger = server.login("stranger", "phone").await;
     let alice_and_stranger = create_group(&server, &cast.member, &[&cast.stranger_id]).await;
     let (status, _) = server
         .post(
@@ -371,8 +395,22 @@ async fn a_provider_runs_the_timer_and_charges_from_it_and_both_sides_hear_of_it
         .map(|e| e["timer"]["state"].as_str().unwrap())
         .collect();
     assert_eq!(states, ["running", "paused", "running", "stopped"]);
+    let started = member_events.iter().find(|e| e["type"] == "timer").unwrap();
+    assert_eq!(
+        started["timer"]["rate"],
+        json!({ "amount_per_minute": 50, "currency": "EUR" }),
+        "every member sees the rate a timer was started at"
+    );
 
     let charge = json!({ "payer_id": cast.member_id, "group_id": cast.group, "from_timer": true, "idempotency_key": "visit" });
+    // A timer charge draws from the member's authorization like any other.
+    let granted = authorize(&server, &cast.member, &cast.provider_id, 49).await;
+    let (status, body) = server
+        .post("/charges", Some(&cast.provider), charge.clone())
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    assert_eq!(error_code(&body), "payment_not_authorized");
+    authorize(&server, &cast.member, &cast.provider_id, 80).await;
     let (status, body) = server
         .post("/charges", Some(&cast.provider), charge.clone())
         .await;
@@ -394,6 +432,10 @@ async fn a_provider_runs_the_timer_and_charges_from_it_and_both_sides_hear_of_it
         StatusCode::CONFLICT
     );
     assert_eq!(balance(&server, &cast.member).await, 950);
+    let left = authorizations(&server, &cast.member).await;
+    assert_eq!(left.len(), 1, "the second grant replaced the first");
+    assert_ne!(left[0]["id"], granted["id"]);
+    assert_eq!(left[0]["remaining"], 30);
 
     for token in [&cast.member, &cast.provider] {
         let events = drain(&server, token).await;
@@ -427,4 +469,205 @@ async fn of_two_concurrent_pauses_one_gets_200_and_one_409() {
         .get(&format!("/groups/{}/timer", cast.group), &cast.member)
         .await;
     assert_eq!(body["timer"]["version"], 2);
+}
+
+#[tokio::test]
+async fn charges_need_the_payers_authorization_and_draw_it_down_admins_excepted() {
+    let server = Server::start();
+    let cast = cast(&server).await;
+    credit(&server, &cast, &cast.member_id, 1_000, "top-up").await;
+    // cast() granted one; start from none.
+    let granted = authorizations(&server, &cast.member).await;
+    assert_eq!(granted.len(), 1);
+    let revoke = |id: &str| format!("/wallet/authorizations/{id}");
+    let (status, _) = server
+        .call(
+            Method::DELETE,
+            &revoke(granted[0]["id"].as_str().unwrap()),
+            Some(&cast.member),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    assert!(authorizations(&server, &cast.member).await.is_empty());
+
+    let charge = |amount: i64| json!({ "payer_id": cast.member_id, "amount": amount, "currency": "EUR", "group_id": cast.group, "idempotency_key": uuid::Uuid::now_v7().to_string() });
+    // The stranger's attack from the issue: a group with someone is not consent.
+    let (status, body) = server
+        .post("/charges", Some(&cast.provider), charge(700))
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    assert_eq!(error_code(&body), "payment_not_authorized");
+
+    let authorization = authorize(&server, &cast.member, &cast.provider_id, 100).await;
+    assert_eq!(authorization["remaining"], 100);
+    assert_eq!(authorization["payer_id"], cast.member_id.as_str());
+    assert_eq!(authorization["provider_id"], cast.provider_id.as_str());
+    assert_eq!(authorization["expires_at"], Value::Null);
+    let (status, body) = server
+        .post("/charges", Some(&cast.provider), charge(60))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    assert_eq!(
+        authorizations(&server, &cast.member).await[0]["remaining"],
+        40
+    );
+    let (status, body) = server
+        .post("/charges", Some(&cast.provider), charge(41))
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    assert_eq!(error_code(&body), "payment_not_authorized");
+    // Not another currency either.
+    let mut usd = charge(10);
+    usd["currency"] = json!("USD");
+    let (status, body) = server.post("/charges", Some(&cast.provider), usd).await;
+    assert_eq!(error_code(&body), "payment_not_authorized", "{status}");
+    assert_eq!(
+        balance(&server, &cast.member).await,
+        940,
+        "refusals changed nothing"
+    );
+    assert_eq!(
+        authorizations(&server, &cast.member).await[0]["remaining"],
+        40
+    );
+
+    // Admins charge without one (documented), and it draws nothing.
+    let (status, body) = server
+        .post("/charges", Some(&cast.admin), charge(500))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    assert_eq!(
+        authorizations(&server, &cast.member).await[0]["remaining"],
+        40
+    );
+
+    // The balance still bounds an authorized charge: 402, the authorization untouched.
+    let (status, body) = server
+        .post("/charges", Some(&cast.provider), charge(40))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    authorize(&server, &cast.member, &cast.provider_id, 10_000).await;
+    let (status, body) = server
+        .post("/charges", Some(&cast.provider), charge(401))
+        .await;
+    assert_eq!(status, StatusCode::PAYMENT_REQUIRED, "{body}");
+    assert_eq!(
+        authorizations(&server, &cast.member).await[0]["remaining"],
+        10_000
+    );
+
+    // Revoked: only by its payer; after it, nothing.
+    let current = authorizations(&server, &cast.member).await[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let (status, body) = server
+        .call(
+            Method::DELETE,
+            &revoke(&current),
+            Some(&cast.provider),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
+    let (status, _) = server
+        .call(Method::DELETE, &revoke(&current), Some(&cast.member), None)
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let (status, _) = server
+        .call(Method::DELETE, &revoke(&current), Some(&cast.member), None)
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _) = server
+        .call(
+            Method::DELETE,
+            &revoke("not-an-id"),
+            Some(&cast.member),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let (status, body) = server
+        .post("/charges", Some(&cast.provider), charge(1))
+        .await;
+    assert_eq!(error_code(&body), "payment_not_authorized", "{status}");
+
+    // One that expires covers charges until then only.
+    let soon = rfc3339_in(1_500);
+    let (status, body) = server
+        .post(
+            "/wallet/authorizations",
+            Some(&cast.member),
+            json!({ "provider_id": cast.provider_id, "currency": "EUR", "max_amount": 100, "expires_at": soon }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let (status, body) = server
+        .post("/charges", Some(&cast.provider), charge(10))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    tokio::time::sleep(std::time::Duration::from_millis(1_600)).await;
+    let (status, body) = server
+        .post("/charges", Some(&cast.provider), charge(10))
+        .await;
+    assert_eq!(error_code(&body), "payment_not_authorized", "{status}");
+    assert!(
+        authorizations(&server, &cast.member).await.is_empty(),
+        "expired ones are not listed"
+    );
+    assert_eq!(
+        balance(&server, &cast.member).await,
+        1_000 - 60 - 500 - 40 - 10
+    );
+}
+
+/// An RFC 3339 time `millis` from now.
+fn rfc3339_in(millis: i64) -> String {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64;
+    chat_core::domain::Timestamp::from_millis(now + millis).to_rfc3339()
+}
+
+#[tokio::test]
+async fn authorization_routes_return_400_for_bad_input_and_404_for_unknown_providers() {
+    let server = Server::start();
+    let cast = cast(&server).await;
+    let provider = &cast.provider_id;
+    let bad = [
+        json!({ "provider_id": provider, "currency": "EUR", "max_amount": 0 }),
+        json!({ "provider_id": provider, "currency": "EUR", "max_amount": -1 }),
+        json!({ "provider_id": provider, "currency": "EUR", "max_amount": 100_000_000_001_i64 }),
+        json!({ "provider_id": provider, "currency": "euro", "max_amount": 5 }),
+        json!({ "provider_id": provider, "max_amount": 5 }),
+        json!({ "provider_id": "nobody", "currency": "EUR", "max_amount": 5 }),
+        json!({ "provider_id": provider, "currency": "EUR", "max_amount": 5, "expires_at": "2020-01-01T00:00:00Z" }),
+        json!({ "provider_id": provider, "currency": "EUR", "max_amount": 5, "expires_at": "tomorrow" }),
+        // Not a provider: a member, or oneself.
+        json!({ "provider_id": cast.stranger_id, "currency": "EUR", "max_amount": 5 }),
+        json!({ "provider_id": cast.member_id, "currency": "EUR", "max_amount": 5 }),
+    ];
+    for body in bad {
+        let (status, answer) = server
+            .post("/wallet/authorizations", Some(&cast.member), body.clone())
+            .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{body} -> {answer}");
+        assert_eq!(error_code(&answer), "invalid_request");
+    }
+    let (status, answer) = server
+        .post(
+            "/wallet/authorizations",
+            Some(&cast.member),
+            json!({ "provider_id": uuid::Uuid::now_v7(), "currency": "EUR", "max_amount": 5 }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{answer}");
+    let (status, _) = server
+        .call(Method::GET, "/wallet/authorizations", None, None)
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    // Nothing of that was stored: only cast()'s grant is there.
+    assert_eq!(authorizations(&server, &cast.member).await.len(), 1);
 }

@@ -23,6 +23,7 @@ macro_rules! conformance_suite {
             a_deleted_or_missing_inbox_is_not_found(),
             credits_are_idempotent_and_refuse_a_reused_key_with_other_parameters(),
             a_charge_source_is_charged_once(),
+            a_charge_draws_the_payers_authorization_in_the_same_step(),
             timer_writes_only_succeed_over_the_version_they_read(),
             concurrent_charges_never_overdraw_and_the_ledger_adds_up(50),
             retried_charges_with_one_key_charge_once(20),
@@ -851,6 +852,7 @@ fn charge_request(
             fingerprint: format!("{payer}|{amount}"),
         },
         source: source.map(str::to_string),
+        needs_authorization: false,
     }
 }
 
@@ -1052,6 +1054,181 @@ pub async fn a_charge_source_is_charged_once(ports: &Ports) {
         .unwrap();
     assert!(!created, "the original key still returns the original");
     assert_eq!(balance(ports, payer, "EUR").await, 350);
+}
+
+fn authorization(
+    payer: Id,
+    provider: Id,
+    max_amount: i64,
+    expires_at: Option<Timestamp>,
+    at: Timestamp,
+) -> crate::domain::money::Authorization {
+    crate::domain::money::Authorization {
+        id: new_id(),
+        payer_id: payer,
+        provider_id: provider,
+        currency: "EUR".to_string(),
+        max_amount,
+        remaining: max_amount,
+        expires_at,
+        created_at: at,
+    }
+}
+
+pub async fn a_charge_draws_the_payers_authorization_in_the_same_step(ports: &Ports) {
+    let (payer, provider, other) = (new_id(), new_id(), new_id());
+    let now = ports.clock.now();
+    ports
+        .ledger
+        .credit(&credit_request(payer, 1_000, &format!("fund-{payer}"), now))
+        .await
+        .unwrap();
+    let authorized_charge = |payee: Id, amount: i64, key: &str| {
+        let mut request = charge_request(payer, payee, amount, key, None, now);
+        request.needs_authorization = true;
+        request
+    };
+    assert!(matches!(
+        ports
+            .ledger
+            .charge(&authorized_charge(provider, 10, "none-yet"))
+            .await,
+        Err(Error::PaymentNotAuthorized(_))
+    ));
+
+    let granted = authorization(payer, provider, 100, None, now);
+    ports.ledger.grant_authorization(&granted).await.unwrap();
+    ports
+        .ledger
+        .charge(&authorized_charge(provider, 60, "a"))
+        .await
+        .unwrap();
+    // 40 left: more is refused, even though the balance could pay it; nothing changes.
+    assert!(matches!(
+        ports
+            .ledger
+            .charge(&authorized_charge(provider, 41, "b"))
+            .await,
+        Err(Error::PaymentNotAuthorized(_))
+    ));
+    // Another provider is not covered by it.
+    assert!(matches!(
+        ports
+            .ledger
+            .charge(&authorized_charge(other, 10, "c"))
+            .await,
+        Err(Error::PaymentNotAuthorized(_))
+    ));
+    // Concurrent charges never draw more than is left.
+    let racing = (0..8).map(|n| {
+        let request = authorized_charge(provider, 10, &format!("race-{n}"));
+        async move { ports.ledger.charge(&request).await }
+    });
+    let outcomes = join_all(racing).await;
+    assert_eq!(
+        outcomes.iter().filter(|o| o.is_ok()).count(),
+        4,
+        "{outcomes:?}"
+    );
+    assert!(
+        outcomes
+            .iter()
+            .all(|o| o.is_ok() || matches!(o, Err(Error::PaymentNotAuthorized(_))))
+    );
+    let stored = ports.ledger.authorizations_of(payer).await.unwrap();
+    assert_eq!(stored.len(), 1);
+    assert_eq!((stored[0].id, stored[0].remaining), (granted.id, 0));
+    assert_eq!(balance(ports, payer, "EUR").await, 1_000 - 100);
+
+    // Granting again replaces it; a retried key replays without drawing again.
+    let renewed = authorization(payer, provider, 5_000, None, now);
+    ports.ledger.grant_authorization(&renewed).await.unwrap();
+    let (_, created) = ports
+        .ledger
+        .charge(&authorized_charge(provider, 60, "a"))
+        .await
+        .unwrap();
+    assert!(!created);
+    let stored = ports.ledger.authorizations_of(payer).await.unwrap();
+    assert_eq!(stored.len(), 1);
+    assert_eq!((stored[0].id, stored[0].remaining), (renewed.id, 5_000));
+
+    // The balance still bounds it: 402 with the authorization untouched.
+    assert!(matches!(
+        ports
+            .ledger
+            .charge(&authorized_charge(provider, 901, "d"))
+            .await,
+        Err(Error::InsufficientFunds(_))
+    ));
+    assert_eq!(
+        ports.ledger.authorizations_of(payer).await.unwrap()[0].remaining,
+        5_000
+    );
+
+    // Revoked: gone, and only by its own payer and id.
+    assert!(
+        !ports
+            .ledger
+            .revoke_authorization(other, renewed.id)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !ports
+            .ledger
+            .revoke_authorization(payer, granted.id)
+            .await
+            .unwrap()
+    );
+    assert!(
+        ports
+            .ledger
+            .revoke_authorization(payer, renewed.id)
+            .await
+            .unwrap()
+    );
+    assert!(
+        ports
+            .ledger
+            .authorizations_of(payer)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(matches!(
+        ports
+            .ledger
+            .charge(&authorized_charge(provider, 10, "e"))
+            .await,
+        Err(Error::PaymentNotAuthorized(_))
+    ));
+
+    // An expired one covers nothing.
+    let ended = authorization(
+        payer,
+        provider,
+        100,
+        Some(now.plus_millis(-1)),
+        now.plus_millis(-60_000),
+    );
+    ports.ledger.grant_authorization(&ended).await.unwrap();
+    assert!(matches!(
+        ports
+            .ledger
+            .charge(&authorized_charge(provider, 10, "f"))
+            .await,
+        Err(Error::PaymentNotAuthorized(_))
+    ));
+    let lasting = authorization(payer, provider, 100, Some(now.plus_millis(60_000)), now);
+    ports.ledger.grant_authorization(&lasting).await.unwrap();
+    ports
+        .ledger
+        .charge(&authorized_charge(provider, 10, "g"))
+        .await
+        .unwrap();
+    assert_eq!(balance(ports, payer, "EUR").await, 1_000 - 110);
+    assert_eq!(ledger_sum(ports, payer).await, 1_000 - 110);
 }
 
 pub async fn timer_writes_only_succeed_over_the_version_they_read(ports: &Ports) {

@@ -5,7 +5,7 @@
 use crate::domain::event::Event;
 use crate::domain::group::{Group, GroupKind, GroupRole, Member};
 use crate::domain::message::NewMessage;
-use crate::domain::money::{CreditRequest, EntryKind, Idempotency, LedgerEntry};
+use crate::domain::money::{Authorization, CreditRequest, EntryKind, Idempotency, LedgerEntry};
 use crate::domain::session::{Session, SessionRecord, Token};
 use crate::domain::user::{Role, User, UserRecord, hash_password};
 use crate::domain::{Error, Id, Result};
@@ -18,6 +18,8 @@ pub const CAROL_ID: Id = uuid::uuid!("01900000-0000-7000-8000-0000000ca201");
 pub const ERIN_ID: Id = uuid::uuid!("01900000-0000-7000-8000-000000000e21");
 pub const ROOT_ID: Id = uuid::uuid!("01900000-0000-7000-8000-00000000ad31");
 pub const GROUP_ID: Id = uuid::uuid!("01900000-0000-7000-8000-00000000c0de");
+/// alice lets carol charge her up to 10,000 EUR cents.
+pub const ALICE_CAROL_AUTHORIZATION_ID: Id = uuid::uuid!("01900000-0000-7000-8000-0000000a0701");
 pub const ALICE_SESSION_ID: Id = uuid::uuid!("01900000-0000-7000-8000-00000005e551");
 pub const ROOT_SESSION_ID: Id = uuid::uuid!("01900000-0000-7000-8000-00000005e552");
 pub const CAROL_SESSION_ID: Id = uuid::uuid!("01900000-0000-7000-8000-00000005e553");
@@ -33,7 +35,8 @@ pub const CAROL_TOKEN: &str =
 
 /// Seeds: alice, bob and erin (members), carol (provider), root (admin); the group "team"
 /// of alice (owner), bob and carol with one message from bob; sessions with inboxes for
-/// alice, carol and root; 1000 EUR in alice's wallet.
+/// alice, carol and root; 1000 EUR cents in alice's wallet, and her authorization for carol
+/// to charge up to 10,000.
 pub async fn seed(ports: &Ports) -> Result<()> {
     let now = ports.clock.now();
     let password_hash = tokio::task::spawn_blocking(|| hash_password(PASSWORD))
@@ -137,6 +140,19 @@ pub async fn seed(ports: &Ports) -> Result<()> {
                 key: "fixture-top-up".to_string(),
                 fingerprint: format!("{ALICE_ID}|1000|EUR"),
             },
+        })
+        .await?;
+    ports
+        .ledger
+        .grant_authorization(&Authorization {
+            id: ALICE_CAROL_AUTHORIZATION_ID,
+            payer_id: ALICE_ID,
+            provider_id: CAROL_ID,
+            currency: "EUR".to_string(),
+            max_amount: 10_000,
+            remaining: 10_000,
+            expires_at: None,
+            created_at: now,
         })
         .await?;
     Ok(())

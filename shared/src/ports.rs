@@ -11,7 +11,7 @@ use crate::domain::group::{Group, GroupRole, Member, MemberRecord};
 use crate::domain::live::TicketRecord;
 use crate::domain::message::{Appended, HistoryPage, HistoryQuery, NewMessage};
 use crate::domain::money::{
-    Balance, Charge, ChargeRequest, CreditRequest, Idempotency, LedgerEntry,
+    Authorization, Balance, Charge, ChargeRequest, CreditRequest, Idempotency, LedgerEntry,
 };
 use crate::domain::session::{Session, SessionRecord};
 use crate::domain::timer::Timer;
@@ -197,18 +197,29 @@ pub trait Ledger: Send + Sync {
     /// Adds money to a wallet. Returns the entry and whether it is new: a repeated
     /// idempotency key returns the original entry, or `Conflict` if its parameters differ.
     async fn credit(&self, request: &CreditRequest) -> Result<(LedgerEntry, bool)>;
-    /// Debits the payer and credits the payee at once, with a ledger entry for each.
-    /// `InsufficientFunds` when the payer's balance would go below zero (nothing changes);
-    /// a repeated idempotency key returns the original charge, or `Conflict` if its
-    /// parameters differ; `Conflict` when the request's `source` was charged already.
+    /// Debits the payer and credits the payee at once, with a ledger entry for each, and
+    /// (when the request needs it) draws the amount from the payer's authorization for the
+    /// payee and currency. In order of precedence: a repeated idempotency key returns the
+    /// original charge, or `Conflict` if its parameters differ; `Conflict` when the
+    /// request's `source` was charged already; `PaymentNotAuthorized` without a live
+    /// authorization holding enough at the charge's time; `InsufficientFunds` when the
+    /// payer's balance would go below zero. A refused charge changes nothing. Keys are kept
+    /// as long as the ledger.
     async fn charge(&self, request: &ChargeRequest) -> Result<(Charge, bool)>;
     /// The charge an idempotency key already stands for: `Some` for the same parameters,
-    /// `Conflict` for others, `None` when the key is unused (or expired).
+    /// `Conflict` for others, `None` when the key is unused.
     async fn replay_charge(&self, idempotency: &Idempotency) -> Result<Option<Charge>>;
     async fn balances(&self, user_id: Id) -> Result<Vec<Balance>>;
     async fn entries(&self, user_id: Id) -> Result<Vec<LedgerEntry>>;
     /// Charges where the user is payer or payee, newest first.
     async fn charges_of_user(&self, user_id: Id) -> Result<Vec<Charge>>;
+    /// Stores an authorization, replacing the payer's earlier one for the same provider and
+    /// currency, if any.
+    async fn grant_authorization(&self, authorization: &Authorization) -> Result<()>;
+    /// The payer's authorizations, expired ones included, in no particular order.
+    async fn authorizations_of(&self, payer_id: Id) -> Result<Vec<Authorization>>;
+    /// Deletes the payer's authorization with this id; false when the payer has none such.
+    async fn revoke_authorization(&self, payer_id: Id, id: Id) -> Result<bool>;
 }
 
 /// Tickets that open the live channel: issued for a session, used once, briefly valid.

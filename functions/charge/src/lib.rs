@@ -3,10 +3,10 @@
 use axum::extract::State;
 use axum::response::Response;
 use chat_core::Result;
-use chat_core::domain::money::{Balance, Charge, LedgerEntry};
+use chat_core::domain::money::{Authorization, Balance, Charge, LedgerEntry};
 use chat_core::domain::parse_id;
-use chat_core::http::{ApiRouter, AppState, JsonBody, Path, created_or_found, reply};
-use chat_core::service::{Caller, ChargeInput, CreditInput};
+use chat_core::http::{ApiRouter, AppState, JsonBody, Path, created_or_found, no_content, reply};
+use chat_core::service::{AuthorizationInput, Caller, ChargeInput, CreditInput};
 use http::StatusCode;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -19,6 +19,19 @@ pub fn routes() -> ApiRouter {
         .routes(routes!(list_wallet_entries))
         .routes(routes!(credit_wallet))
         .routes(routes!(create_charge, list_charges))
+        .routes(routes!(grant_authorization, list_authorizations))
+        .routes(routes!(revoke_authorization))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AuthorizationBody {
+    pub authorization: Authorization,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AuthorizationsBody {
+    /// The caller's authorizations that have not expired, oldest first.
+    pub authorizations: Vec<Authorization>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -101,7 +114,7 @@ async fn credit_wallet(
         (status = 201, description = "The charge", body = ChargeBody),
         (status = 200, description = "A retry: the original charge", body = ChargeBody),
         (status = 402, description = "The payer's balance is too low; nothing changed"),
-        (status = 403, description = "Not a provider or an admin, or no group shared with the payer"),
+        (status = 403, description = "Not a provider or an admin, no group shared with the payer, or (`payment_not_authorized`) no authorization of the payer covers the charge; nothing changed"),
         (status = 404, description = "The payer or the group does not exist"),
         (status = 409, description = "The key was used with another body, or the timer cannot be charged"),
     ),
@@ -123,4 +136,52 @@ async fn create_charge(
 async fn list_charges(State(services): State<AppState>, caller: Caller) -> Result<Response> {
     let charges = services.charges(&caller).await?;
     reply(StatusCode::OK, &ChargesBody { charges })
+}
+
+/// The caller lets a provider charge them, up to `max_amount` in one currency, until
+/// `expires_at` or until revoked. Replaces the caller's earlier authorization for the same
+/// provider and currency.
+#[utoipa::path(
+    post, path = "/wallet/authorizations",
+    request_body = AuthorizationInput,
+    responses(
+        (status = 201, description = "The authorization", body = AuthorizationBody),
+        (status = 404, description = "The provider does not exist"),
+    ),
+)]
+async fn grant_authorization(
+    State(services): State<AppState>,
+    caller: Caller,
+    JsonBody(input): JsonBody<AuthorizationInput>,
+) -> Result<Response> {
+    let authorization = services.grant_authorization(&caller, input).await?;
+    reply(StatusCode::CREATED, &AuthorizationBody { authorization })
+}
+
+/// The caller's live authorizations, with what each has left.
+#[utoipa::path(
+    get, path = "/wallet/authorizations",
+    responses((status = 200, description = "The authorizations", body = AuthorizationsBody)),
+)]
+async fn list_authorizations(State(services): State<AppState>, caller: Caller) -> Result<Response> {
+    let authorizations = services.authorizations(&caller).await?;
+    reply(StatusCode::OK, &AuthorizationsBody { authorizations })
+}
+
+/// Revokes one of the caller's authorizations: the provider can no longer charge under it.
+#[utoipa::path(
+    delete, path = "/wallet/authorizations/{authorization_id}",
+    params(("authorization_id" = uuid::Uuid, Path, description = "The authorization")),
+    responses((status = 204, description = "Revoked")),
+)]
+async fn revoke_authorization(
+    State(services): State<AppState>,
+    caller: Caller,
+    Path(authorization_id): Path<String>,
+) -> Result<Response> {
+    let authorization_id = parse_id("authorization_id", &authorization_id)?;
+    services
+        .revoke_authorization(&caller, authorization_id)
+        .await?;
+    no_content()
 }

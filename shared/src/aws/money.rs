@@ -3,12 +3,13 @@ use aws_sdk_dynamodb::types::{Put, TransactWriteItem, Update};
 
 use super::attrs::{
     Item, get_id, get_n, get_opt_id, get_opt_n, get_opt_s, get_opt_time, get_s, get_time, id, item,
-    n, s, sortable_time, time, transact_put, ttl,
+    n, s, sortable_time, time, transact_put,
 };
-use super::messages::{IDEMPOTENCY_KEEP_MS, back_off, failed_conditions};
+use super::messages::{back_off, failed_conditions};
 use super::{AwsAdapters, sdk_error};
 use crate::domain::money::{
-    Balance, Charge, ChargeRequest, CreditRequest, EntryKind, Idempotency, LedgerEntry, Rate,
+    Authorization, Balance, Charge, ChargeRequest, CreditRequest, EntryKind, Idempotency,
+    LedgerEntry, Rate,
 };
 use crate::domain::timer::{Timer, TimerState};
 use crate::domain::{Error, Id, Result, Timestamp};
@@ -190,6 +191,56 @@ fn add_to_balance(
         .map_err(Error::internal)
 }
 
+fn authorization_sk(provider_id: Id, currency: &str) -> String {
+    format!("AUTH#{provider_id}#{currency}")
+}
+
+/// Takes the charge's amount from the payer's live authorization for the payee; fails its
+/// condition (and so the whole transaction) without one holding enough.
+fn draw_authorization(table: &str, charge: &Charge) -> Result<TransactWriteItem> {
+    Update::builder()
+        .table_name(table)
+        .key("pk", s(wallet_pk(charge.payer_id)))
+        .key("sk", s(authorization_sk(charge.payee_id, &charge.currency)))
+        .update_expression("SET remaining = remaining - :amount")
+        .condition_expression(
+            "remaining >= :amount AND (attribute_not_exists(expires_at) OR expires_at > :at)",
+        )
+        .expression_attribute_values(":amount", n(charge.amount))
+        .expression_attribute_values(":at", time(charge.created_at))
+        .build()
+        .map(|update| TransactWriteItem::builder().update(update).build())
+        .map_err(Error::internal)
+}
+
+fn authorization_item(a: &Authorization) -> Item {
+    item([
+        ("pk", Some(s(wallet_pk(a.payer_id)))),
+        ("sk", Some(s(authorization_sk(a.provider_id, &a.currency)))),
+        ("id", Some(id(a.id))),
+        ("payer_id", Some(id(a.payer_id))),
+        ("provider_id", Some(id(a.provider_id))),
+        ("currency", Some(s(&a.currency))),
+        ("max_amount", Some(n(a.max_amount))),
+        ("remaining", Some(n(a.remaining))),
+        ("expires_at", a.expires_at.map(time)),
+        ("created_at", Some(time(a.created_at))),
+    ])
+}
+
+fn authorization_from(item: &Item) -> Result<Authorization> {
+    Ok(Authorization {
+        id: get_id(item, "id")?,
+        payer_id: get_id(item, "payer_id")?,
+        provider_id: get_id(item, "provider_id")?,
+        currency: get_s(item, "currency")?,
+        max_amount: get_n(item, "max_amount")?,
+        remaining: get_n(item, "remaining")?,
+        expires_at: get_opt_time(item, "expires_at")?,
+        created_at: get_time(item, "created_at")?,
+    })
+}
+
 impl AwsAdapters {
     fn claim(
         &self,
@@ -198,15 +249,14 @@ impl AwsAdapters {
         now: Timestamp,
     ) -> Result<TransactWriteItem> {
         let result = serde_json::to_string(result).map_err(Error::internal)?;
-        let keep_until = now.plus_millis(IDEMPOTENCY_KEEP_MS);
+        // Kept as long as the ledger (no expiry, no TTL): a retry weeks later must not
+        // charge twice. Records from before carry `expires_at` and may be reused after it.
         Put::builder()
             .table_name(&self.settings.idempotency_table)
             .set_item(Some(item([
                 ("key", Some(s(idempotency_key(idempotency)))),
                 ("fingerprint", Some(s(&idempotency.fingerprint))),
                 ("result", Some(s(result))),
-                ("expires_at", Some(time(keep_until))),
-                ("ttl", Some(ttl(keep_until))),
             ])))
             .condition_expression("attribute_not_exists(#key) OR expires_at < :now")
             .expression_attribute_names("#key", "key")
@@ -336,6 +386,10 @@ impl Ledger for AwsAdapters {
                     .map_err(Error::internal)?;
                 writes.push(TransactWriteItem::builder().put(marker).build());
             }
+            let authorization_index = request.needs_authorization.then_some(writes.len());
+            if request.needs_authorization {
+                writes.push(draw_authorization(table, charge)?);
+            }
             let payer_index = writes.len();
             writes.push(payer_debit.clone());
             writes.push(add_to_balance(
@@ -382,6 +436,9 @@ impl Ledger for AwsAdapters {
                     "this timer run has been charged already".to_string(),
                 ));
             }
+            if authorization_index.is_some_and(|i| failed.get(i) == Some(&true)) {
+                return Err(charge.not_authorized());
+            }
             if failed.get(payer_index) == Some(&true) {
                 return Err(Error::InsufficientFunds(format!(
                     "the payer's {} balance is too low for this charge",
@@ -425,5 +482,66 @@ impl Ledger for AwsAdapters {
             .iter()
             .map(charge_from)
             .collect()
+    }
+
+    async fn grant_authorization(&self, authorization: &Authorization) -> Result<()> {
+        self.meter
+            .dynamodb(
+                self.db
+                    .put_item()
+                    .table_name(&self.settings.money_table)
+                    .set_item(Some(authorization_item(authorization)))
+                    .send(),
+            )
+            .await
+            .map_err(sdk_error("PutItem authorization"))?;
+        Ok(())
+    }
+
+    async fn authorizations_of(&self, payer_id: Id) -> Result<Vec<Authorization>> {
+        self.wallet_items(payer_id, "AUTH#", false, None)
+            .await?
+            .iter()
+            .map(authorization_from)
+            .collect()
+    }
+
+    async fn revoke_authorization(&self, payer_id: Id, authorization_id: Id) -> Result<bool> {
+        let Some(found) = self
+            .authorizations_of(payer_id)
+            .await?
+            .into_iter()
+            .find(|a| a.id == authorization_id)
+        else {
+            return Ok(false);
+        };
+        // Conditional on the id: a grant that replaced it meanwhile stays.
+        let outcome = self
+            .meter
+            .dynamodb(
+                self.db
+                    .delete_item()
+                    .table_name(&self.settings.money_table)
+                    .key("pk", s(wallet_pk(payer_id)))
+                    .key(
+                        "sk",
+                        s(authorization_sk(found.provider_id, &found.currency)),
+                    )
+                    .condition_expression("id = :id")
+                    .expression_attribute_values(":id", id(authorization_id))
+                    .send(),
+            )
+            .await;
+        match outcome {
+            Ok(_) => Ok(true),
+            Err(error) => {
+                let service = error.into_service_error();
+                if service.is_conditional_check_failed_exception() {
+                    Ok(false)
+                } else {
+                    Err(sdk_error("DeleteItem authorization")(service))
+                }
+            }
+        }
     }
 }

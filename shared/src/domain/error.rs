@@ -10,6 +10,9 @@ pub enum Error {
     InsufficientFunds(String),
     #[error("{0}")]
     Forbidden(String),
+    /// The payer has not authorized this payee to charge this much.
+    #[error("{0}")]
+    PaymentNotAuthorized(String),
     #[error("{0}")]
     NotFound(String),
     #[error("{0}")]

@@ -124,6 +124,14 @@ pub struct Charge {
 }
 
 impl Charge {
+    /// The refusal of a charge that no authorization of the payer covers.
+    pub fn not_authorized(&self) -> Error {
+        Error::PaymentNotAuthorized(format!(
+            "the payer has not authorized you to charge {} {} (no authorization, expired, or too little left)",
+            self.amount, self.currency
+        ))
+    }
+
     /// The charge's two sides in the ledger: the payer's debit and the payee's credit, written
     /// in one atomic change with the balances.
     pub fn ledger_entries(&self) -> [LedgerEntry; 2] {
@@ -152,6 +160,31 @@ pub struct Idempotency {
     pub fingerprint: String,
 }
 
+/// A payer's consent that a provider may charge them, up to `max_amount` in one currency,
+/// until `expires_at` if given. Each charge draws `remaining` down in the same atomic change
+/// as the debit. A payer holds at most one per provider and currency: granting again
+/// replaces it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Authorization {
+    pub id: Uuid,
+    pub payer_id: Uuid,
+    pub provider_id: Uuid,
+    pub currency: String,
+    pub max_amount: i64,
+    /// What the provider may still charge under it.
+    pub remaining: i64,
+    /// None: until revoked.
+    pub expires_at: Option<Timestamp>,
+    pub created_at: Timestamp,
+}
+
+impl Authorization {
+    /// Whether a charge made at `at` may draw from it.
+    pub fn is_live(&self, at: Timestamp) -> bool {
+        self.expires_at.is_none_or(|end| end > at)
+    }
+}
+
 /// A charge to make: what it is, its idempotency, and for a timer charge the run it bills
 /// (each run is billed once).
 #[derive(Clone, Debug)]
@@ -159,6 +192,10 @@ pub struct ChargeRequest {
     pub charge: Charge,
     pub idempotency: Idempotency,
     pub source: Option<String>,
+    /// Draw the amount from the payer's live authorization for the payee and currency, in
+    /// the same atomic change (`PaymentNotAuthorized` without one or with too little left).
+    /// False only for an admin's charge.
+    pub needs_authorization: bool,
 }
 
 #[derive(Clone, Debug)]

@@ -3,7 +3,8 @@ use rusqlite::{OptionalExtension, Row, Transaction, params};
 
 use crate::domain::money::Rate;
 use crate::domain::money::{
-    Balance, Charge, ChargeRequest, CreditRequest, EntryKind, Idempotency, LedgerEntry,
+    Authorization, Balance, Charge, ChargeRequest, CreditRequest, EntryKind, Idempotency,
+    LedgerEntry,
 };
 use crate::domain::timer::{Timer, TimerState};
 use crate::domain::{Error, Id, Result, Timestamp};
@@ -147,6 +148,43 @@ fn add_entry(tx: &Transaction<'_>, entry: &LedgerEntry) -> Result<()> {
     Ok(())
 }
 
+/// Takes the charge's amount from the payer's live authorization for the payee.
+fn draw_authorization(tx: &Transaction<'_>, charge: &Charge) -> Result<()> {
+    let drawn = tx
+        .prepare_cached(
+            "UPDATE authorizations SET remaining = remaining - ?4
+             WHERE payer_id = ?1 AND provider_id = ?2 AND currency = ?3
+               AND remaining >= ?4 AND (expires_at IS NULL OR expires_at > ?5)",
+        )?
+        .execute(params![
+            charge.payer_id,
+            charge.payee_id,
+            charge.currency,
+            charge.amount,
+            charge.created_at
+        ])?;
+    if drawn == 0 {
+        return Err(charge.not_authorized());
+    }
+    Ok(())
+}
+
+const AUTHORIZATION_COLUMNS: &str =
+    "id, payer_id, provider_id, currency, max_amount, remaining, expires_at, created_at";
+
+fn authorization_from_row(row: &Row<'_>) -> rusqlite::Result<Authorization> {
+    Ok(Authorization {
+        id: row.get(0)?,
+        payer_id: row.get(1)?,
+        provider_id: row.get(2)?,
+        currency: row.get(3)?,
+        max_amount: row.get(4)?,
+        remaining: row.get(5)?,
+        expires_at: row.get(6)?,
+        created_at: row.get(7)?,
+    })
+}
+
 const ENTRY_COLUMNS: &str = "id, user_id, amount, currency, kind, charge_id, created_at";
 
 fn entry_from_row(row: &Row<'_>) -> rusqlite::Result<LedgerEntry> {
@@ -224,6 +262,9 @@ impl Ledger for EmbeddedStore {
                 if charged.is_some() {
                     return Err(Error::Conflict("this timer run has been charged already".to_string()));
                 }
+            }
+            if request.needs_authorization {
+                draw_authorization(&tx, charge)?;
             }
             let balance: i64 = tx
                 .prepare_cached("SELECT balance FROM wallets WHERE user_id = ?1 AND currency = ?2")?
@@ -314,6 +355,49 @@ impl Ledger for EmbeddedStore {
             ))?;
             let rows = statement.query_map([user_id], charge_from_row)?;
             Ok(rows.collect::<rusqlite::Result<_>>()?)
+        })
+        .await
+    }
+
+    async fn grant_authorization(&self, authorization: &Authorization) -> Result<()> {
+        let a = authorization.clone();
+        self.call(move |conn| {
+            conn.prepare_cached(&format!(
+                "INSERT OR REPLACE INTO authorizations ({AUTHORIZATION_COLUMNS})
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
+            ))?
+            .execute(params![
+                a.id,
+                a.payer_id,
+                a.provider_id,
+                a.currency,
+                a.max_amount,
+                a.remaining,
+                a.expires_at,
+                a.created_at
+            ])?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn authorizations_of(&self, payer_id: Id) -> Result<Vec<Authorization>> {
+        self.call(move |conn| {
+            let mut statement = conn.prepare_cached(&format!(
+                "SELECT {AUTHORIZATION_COLUMNS} FROM authorizations WHERE payer_id = ?1"
+            ))?;
+            let rows = statement.query_map([payer_id], authorization_from_row)?;
+            Ok(rows.collect::<rusqlite::Result<_>>()?)
+        })
+        .await
+    }
+
+    async fn revoke_authorization(&self, payer_id: Id, id: Id) -> Result<bool> {
+        self.call(move |conn| {
+            let deleted = conn
+                .prepare_cached("DELETE FROM authorizations WHERE payer_id = ?1 AND id = ?2")?
+                .execute(params![payer_id, id])?;
+            Ok(deleted > 0)
         })
         .await
     }

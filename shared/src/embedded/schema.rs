@@ -5,7 +5,7 @@ use crate::domain::{Error, Result};
 /// The schema's steps, in order; `PRAGMA user_version` counts those a database has taken.
 /// Append a step for every change and never edit one that has shipped: a data folder of any
 /// earlier version is brought up to date when it is opened.
-pub(super) const MIGRATIONS: &[&str] = &[BASELINE];
+pub(super) const MIGRATIONS: &[&str] = &[BASELINE, AUTHORIZATIONS];
 
 /// Sets the connection up and migrates the schema. WAL with `synchronous = NORMAL` keeps every
 /// committed write across a crash of the process (not of the machine), and is fast.
@@ -153,6 +153,21 @@ const BASELINE: &str = "
             result_id BLOB NOT NULL,
             created_at INTEGER NOT NULL,
             PRIMARY KEY (scope, key)
+        ) WITHOUT ROWID;
+";
+
+/// Version 2: spending authorizations, one per payer, provider and currency.
+const AUTHORIZATIONS: &str = "
+        CREATE TABLE authorizations (
+            payer_id BLOB NOT NULL,
+            provider_id BLOB NOT NULL,
+            currency TEXT NOT NULL,
+            id BLOB NOT NULL UNIQUE,
+            max_amount INTEGER NOT NULL,
+            remaining INTEGER NOT NULL CHECK (remaining >= 0),
+            expires_at INTEGER,
+            created_at INTEGER NOT NULL,
+            PRIMARY KEY (payer_id, provider_id, currency)
         ) WITHOUT ROWID;
 ";
 

@@ -41,6 +41,7 @@ pub enum ErrorCode {
     Unauthorized,
     InsufficientFunds,
     Forbidden,
+    PaymentNotAuthorized,
     NotFound,
     Conflict,
     PayloadTooLarge,

@@ -15,7 +15,7 @@ use std::time::Duration;
 pub use accounts::{LoginInput, LoginOutput, SignUpInput};
 pub use auth::Caller;
 pub use groups::{AddMemberInput, CreateGroupInput};
-pub use money::{ChargeInput, CreditInput};
+pub use money::{AuthorizationInput, ChargeInput, CreditInput};
 pub use poll::{PollInput, PollOutput};
 pub use timer::StartTimerInput;
 

@@ -4,12 +4,12 @@ use uuid::Uuid;
 
 use crate::domain::event::{Event, EventKind};
 use crate::domain::money::{
-    Balance, Charge, ChargeRequest, CreditRequest, EntryKind, Idempotency, LedgerEntry,
-    validate_amount, validate_currency, validate_idempotency_key,
+    Authorization, Balance, Charge, ChargeRequest, CreditRequest, EntryKind, Idempotency,
+    LedgerEntry, MAX_AMOUNT, validate_amount, validate_currency, validate_idempotency_key,
 };
 use crate::domain::policy::{Action, allows};
 use crate::domain::user::Role;
-use crate::domain::{Error, Id, Result, new_id};
+use crate::domain::{Error, Id, Result, Timestamp, new_id};
 
 use super::{Caller, Services};
 
@@ -24,6 +24,20 @@ pub struct CreditInput {
     /// 1 to 128 characters; a retry with the same key and body answers the original.
     #[schema(min_length = 1, max_length = 128)]
     pub idempotency_key: String,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct AuthorizationInput {
+    /// The provider who may charge the caller.
+    pub provider_id: Uuid,
+    /// ISO 4217; charges in other currencies are not covered.
+    #[schema(pattern = "^[A-Z]{3}$")]
+    pub currency: String,
+    /// The most the provider may charge in all, minor units, 1 to 100,000,000,000.
+    #[schema(minimum = 1, maximum = 100_000_000_000_i64)]
+    pub max_amount: i64,
+    /// When it ends (in the future); absent: until revoked.
+    pub expires_at: Option<Timestamp>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
@@ -182,6 +196,8 @@ impl Services {
             idempotency,
             charge,
             source,
+            // Admins charge without consent (moderation, refunds by hand); no one else does.
+            needs_authorization: caller.user.role != Role::Admin,
         };
         let (charge, created) = self.ports.ledger.charge(&request).await?;
         if created {
@@ -234,6 +250,78 @@ impl Services {
             .into_iter()
             .any(|(g, _)| mine.contains(&g.id));
         if shared { Ok(()) } else { Err(not_shared()) }
+    }
+
+    /// The caller lets a provider charge them up to `max_amount`; replaces the caller's
+    /// earlier authorization for that provider and currency.
+    pub async fn grant_authorization(
+        &self,
+        caller: &Caller,
+        input: AuthorizationInput,
+    ) -> Result<Authorization> {
+        validate_currency(&input.currency)?;
+        validate_amount(input.max_amount)
+            .map_err(|_| Error::Invalid(format!("max_amount must be 1 to {MAX_AMOUNT}")))?;
+        let now = self.ports.clock.now();
+        if input.expires_at.is_some_and(|end| end <= now) {
+            return Err(Error::Invalid(
+                "expires_at must be in the future".to_string(),
+            ));
+        }
+        if input.provider_id == caller.user.id {
+            return Err(Error::Invalid("you cannot authorize yourself".to_string()));
+        }
+        let provider = self.user(input.provider_id).await?;
+        if provider.role != Role::Provider {
+            return Err(Error::Invalid(
+                "provider_id must name a provider (admins need no authorization)".to_string(),
+            ));
+        }
+        let authorization = Authorization {
+            id: new_id(),
+            payer_id: caller.user.id,
+            provider_id: provider.id,
+            currency: input.currency,
+            max_amount: input.max_amount,
+            remaining: input.max_amount,
+            expires_at: input.expires_at,
+            created_at: now,
+        };
+        self.ports
+            .ledger
+            .grant_authorization(&authorization)
+            .await?;
+        tracing::info!(authorization_id = %authorization.id, provider_id = %provider.id, max_amount = authorization.max_amount, "spending authorized");
+        Ok(authorization)
+    }
+
+    /// The caller's authorizations that have not expired, oldest first.
+    pub async fn authorizations(&self, caller: &Caller) -> Result<Vec<Authorization>> {
+        let now = self.ports.clock.now();
+        let mut live: Vec<Authorization> = self
+            .ports
+            .ledger
+            .authorizations_of(caller.user.id)
+            .await?
+            .into_iter()
+            .filter(|a| a.is_live(now))
+            .collect();
+        live.sort_by_key(|a| (a.created_at, a.id));
+        Ok(live)
+    }
+
+    pub async fn revoke_authorization(&self, caller: &Caller, id: Id) -> Result<()> {
+        if self
+            .ports
+            .ledger
+            .revoke_authorization(caller.user.id, id)
+            .await?
+        {
+            tracing::info!(authorization_id = %id, "authorization revoked");
+            Ok(())
+        } else {
+            Err(Error::NotFound("authorization not found".to_string()))
+        }
     }
 
     pub async fn wallet(&self, caller: &Caller) -> Result<Vec<Balance>> {
