@@ -241,31 +241,32 @@ fn authorization_from(item: &Item) -> Result<Authorization> {
     })
 }
 
-impl AwsAdapters {
-    fn claim(
-        &self,
-        idempotency: &Idempotency,
-        result: &impl serde::Serialize,
-        now: Timestamp,
-    ) -> Result<TransactWriteItem> {
-        let result = serde_json::to_string(result).map_err(Error::internal)?;
-        // Kept as long as the ledger (no expiry, no TTL): a retry weeks later must not
-        // charge twice. Records from before carry `expires_at` and may be reused after it.
-        Put::builder()
-            .table_name(&self.settings.idempotency_table)
-            .set_item(Some(item([
-                ("key", Some(s(idempotency_key(idempotency)))),
-                ("fingerprint", Some(s(&idempotency.fingerprint))),
-                ("result", Some(s(result))),
-            ])))
-            .condition_expression("attribute_not_exists(#key) OR expires_at < :now")
-            .expression_attribute_names("#key", "key")
-            .expression_attribute_values(":now", time(now))
-            .build()
-            .map(|put| TransactWriteItem::builder().put(put).build())
-            .map_err(Error::internal)
-    }
+/// The write that claims an idempotency key for a ledger change, failing its condition when
+/// the key is taken. Kept as long as the ledger (no expiry, no TTL): a retry weeks later must
+/// not charge twice. Records from before carry `expires_at` and may be reused after it.
+fn claim(
+    table: &str,
+    idempotency: &Idempotency,
+    result: &impl serde::Serialize,
+    now: Timestamp,
+) -> Result<TransactWriteItem> {
+    let result = serde_json::to_string(result).map_err(Error::internal)?;
+    Put::builder()
+        .table_name(table)
+        .set_item(Some(item([
+            ("key", Some(s(idempotency_key(idempotency)))),
+            ("fingerprint", Some(s(&idempotency.fingerprint))),
+            ("result", Some(s(result))),
+        ])))
+        .condition_expression("attribute_not_exists(#key) OR expires_at < :now")
+        .expression_attribute_names("#key", "key")
+        .expression_attribute_values(":now", time(now))
+        .build()
+        .map(|put| TransactWriteItem::builder().put(put).build())
+        .map_err(Error::internal)
+}
 
+impl AwsAdapters {
     /// What a used key stands for: the stored result for the same parameters, `Conflict`
     /// for others, `None` when the record is gone (expired meanwhile).
     async fn replay<T: serde::de::DeserializeOwned>(
@@ -328,7 +329,12 @@ impl Ledger for AwsAdapters {
                 .dynamodb(
                     self.db
                         .transact_write_items()
-                        .transact_items(self.claim(&request.idempotency, entry, now)?)
+                        .transact_items(claim(
+                            &self.settings.idempotency_table,
+                            &request.idempotency,
+                            entry,
+                            now,
+                        )?)
                         .transact_items(add_to_balance(
                             table,
                             entry.user_id,
@@ -371,7 +377,12 @@ impl Ledger for AwsAdapters {
         let entries = charge.ledger_entries();
         for attempt in 0..LEDGER_ATTEMPTS {
             let now = self.clock.now();
-            let mut writes = vec![self.claim(&request.idempotency, charge, now)?];
+            let mut writes = vec![claim(
+                &self.settings.idempotency_table,
+                &request.idempotency,
+                charge,
+                now,
+            )?];
             let source_index = request.source.as_ref().map(|_| writes.len());
             if let Some(source) = &request.source {
                 let marker = Put::builder()
@@ -543,5 +554,27 @@ impl Ledger for AwsAdapters {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_ledger_idempotency_claim_never_expires() {
+        let idempotency = Idempotency {
+            scope: "charge:provider".to_string(),
+            key: "invoice-1".to_string(),
+            fingerprint: "f".to_string(),
+        };
+        let write = claim("idem", &idempotency, &"result", Timestamp::from_millis(1)).unwrap();
+        let put = write.put().expect("a put");
+        let stored = put.item();
+        assert!(stored.contains_key("key") && stored.contains_key("fingerprint"));
+        assert!(
+            !stored.contains_key("ttl") && !stored.contains_key("expires_at"),
+            "{stored:?}"
+        );
     }
 }
