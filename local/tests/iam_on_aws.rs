@@ -255,3 +255,33 @@ async fn the_live_function_connects_answers_frames_and_disconnects_with_only_its
     assert_eq!(again["statusCode"], 401);
     log.assert_nothing_refused();
 }
+
+#[tokio::test]
+#[ignore = "needs the IAM-enforcing emulator: run through scripts/test"]
+async fn only_the_login_function_can_read_password_hashes() {
+    use chat_core::fixture::ALICE_ID;
+    use chat_core::ports::UserStore;
+    let _tables = TABLES.lock().await;
+    let setup = Setup::from_env();
+    setup.reseed().await;
+    let login = setup.adapters_as(setup.function_user("login")).await;
+    let record = login.user_by_username("alice").await.unwrap().unwrap();
+    assert!(record.password_hash.starts_with("$argon2id$"));
+    for function in FUNCTIONS.iter().filter(|f| f.name != "login") {
+        let adapters = setup.adapters_as(setup.function_user(function.name)).await;
+        let user = adapters.user_by_id(ALICE_ID).await.unwrap();
+        assert_eq!(
+            user.map(|u| u.username).as_deref(),
+            Some("alice"),
+            "{}",
+            function.name
+        );
+        // The log-in look-up reads the whole item, hash included: refused by IAM.
+        let refused = adapters.user_by_username("alice").await;
+        assert!(
+            matches!(refused, Err(chat_core::Error::Internal(ref detail)) if detail.contains("AccessDenied")),
+            "{}: {refused:?}",
+            function.name
+        );
+    }
+}

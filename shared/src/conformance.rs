@@ -146,7 +146,7 @@ pub async fn users_are_unique_ignoring_case_and_found_by_id_and_name(ports: &Por
         .await
         .unwrap()
         .expect("by id");
-    assert_eq!(by_id.user, user);
+    assert_eq!(by_id, user);
     let upper = user.username.to_uppercase();
     let by_name = ports
         .users

@@ -15,7 +15,7 @@ use crate::domain::money::{
 };
 use crate::domain::session::{Session, SessionRecord};
 use crate::domain::timer::Timer;
-use crate::domain::user::UserRecord;
+use crate::domain::user::{User, UserRecord};
 use crate::domain::{Id, Result, Timestamp};
 
 pub trait Clock: Send + Sync {
@@ -63,8 +63,10 @@ impl Clock for ManualClock {
 pub trait UserStore: Send + Sync {
     /// `Conflict` when the username is taken, ignoring case.
     async fn insert_user(&self, record: &UserRecord) -> Result<()>;
-    async fn user_by_id(&self, id: Id) -> Result<Option<UserRecord>>;
-    /// Looks a username up ignoring case.
+    /// The user without the password hash: only log-in, which looks users up by name, reads
+    /// hashes (on AWS the other functions' IAM cannot read the hash attribute).
+    async fn user_by_id(&self, id: Id) -> Result<Option<User>>;
+    /// Looks a username up ignoring case, with the password hash.
     async fn user_by_username(&self, username: &str) -> Result<Option<UserRecord>>;
 }
 

@@ -33,6 +33,7 @@ use aws_sdk_dynamodb::Client as DynamoDb;
 use aws_sdk_sqs::Client as Sqs;
 
 pub use meter::{CallCounts, Meter};
+pub use users::PUBLIC_USER_ATTRIBUTES;
 
 use crate::config::{config_from_env, seconds_from_env};
 use crate::domain::{Error, Result};
@@ -56,6 +57,16 @@ pub struct AwsSettings {
     /// (`https://<api id>.execute-api.<region>.amazonaws.com/<stage>`); without one nothing
     /// is pushed and every event is queued.
     pub live_management_url: Option<String>,
+}
+
+/// Adapters with clients that are never sent anything: for unit tests of how requests are built.
+#[cfg(test)]
+pub(crate) fn offline_adapters() -> Arc<AwsAdapters> {
+    let config = aws_config::SdkConfig::builder()
+        .behavior_version(aws_config::BehaviorVersion::latest())
+        .region(aws_config::Region::new("eu-west-1"))
+        .build();
+    AwsAdapters::new(&config, AwsSettings::with_prefix("unit"))
 }
 
 /// A queue name is at most 80 characters and `<prefix>-` plus 32 hex digits.

@@ -1,4 +1,5 @@
 use async_trait::async_trait;
+use aws_sdk_dynamodb::operation::get_item::builders::GetItemFluentBuilder;
 
 use super::attrs::{Item, bytes, get_bytes, get_id, get_s, get_time, id, item, s, time, ttl};
 use super::{AwsAdapters, sdk_error};
@@ -20,6 +21,18 @@ fn session_from(item: &Item) -> Result<SessionRecord> {
             .try_into()
             .map_err(|_| Error::internal("stored secret hash is not 32 bytes"))?,
     })
+}
+
+impl AwsAdapters {
+    /// A consistent read: it authorizes requests, and the first request with a new token must
+    /// not be refused because a replica has not seen the session yet.
+    pub(super) fn session_get(&self, session_id: Id) -> GetItemFluentBuilder {
+        self.db
+            .get_item()
+            .table_name(&self.settings.sessions_table)
+            .key("id", id(session_id))
+            .consistent_read(true)
+    }
 }
 
 #[async_trait]
@@ -51,13 +64,7 @@ impl SessionStore for AwsAdapters {
     async fn session_by_id(&self, session_id: Id) -> Result<Option<SessionRecord>> {
         let output = self
             .meter
-            .dynamodb(
-                self.db
-                    .get_item()
-                    .table_name(&self.settings.sessions_table)
-                    .key("id", id(session_id))
-                    .send(),
-            )
+            .dynamodb(self.session_get(session_id).send())
             .await
             .map_err(sdk_error("GetItem sessions"))?;
         output.item().map(session_from).transpose()

@@ -49,12 +49,13 @@ impl UserStore for EmbeddedStore {
         .await
     }
 
-    async fn user_by_id(&self, id: Id) -> Result<Option<UserRecord>> {
+    async fn user_by_id(&self, id: Id) -> Result<Option<User>> {
         self.call(move |conn| {
             Ok(conn
                 .prepare_cached(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = ?1"))?
                 .query_row([id], user_from_row)
-                .optional()?)
+                .optional()?
+                .map(|record| record.user))
         })
         .await
     }

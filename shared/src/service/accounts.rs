@@ -179,7 +179,6 @@ impl Services {
             .users
             .user_by_id(id)
             .await?
-            .map(|r| r.user)
             .ok_or_else(|| Error::NotFound("user not found".to_string()))
     }
 

@@ -89,8 +89,7 @@ impl Services {
             .users
             .user_by_id(record.session.user_id)
             .await?
-            .ok_or_else(invalid_token)?
-            .user;
+            .ok_or_else(invalid_token)?;
         let caller = Caller {
             user,
             session: record.session,

@@ -60,8 +60,7 @@ impl Services {
             .users
             .user_by_id(session.user_id)
             .await?
-            .ok_or_else(bad_ticket)?
-            .user;
+            .ok_or_else(bad_ticket)?;
         Ok(Caller { user, session })
     }
 
@@ -78,7 +77,7 @@ impl Services {
             return Ok(None);
         };
         Ok(Some(Caller {
-            user: user.user,
+            user,
             session: record.session,
         }))
     }
