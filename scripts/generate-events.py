@@ -73,6 +73,7 @@ event("login-live-ticket","POST","/live/tickets","/live/tickets",token=ALICE_TOK
 event("charge-grant-authorization","POST","/wallet/authorizations","/wallet/authorizations",token=ALICE_TOKEN,body={"provider_id":CAROL,"currency":"EUR","max_amount":5000,"expires_at":"2030-01-01T00:00:00Z"},status=201)
 event("charge-list-authorizations","GET","/wallet/authorizations","/wallet/authorizations",token=ALICE_TOKEN,status=200)
 event("charge-revoke-authorization","DELETE","/wallet/authorizations/{authorization_id}",f"/wallet/authorizations/{AUTHORIZATION}",token=ALICE_TOKEN,params={"authorization_id":AUTHORIZATION},status=204)
+event("login-log-out-everywhere","DELETE","/sessions","/sessions",token=ALICE_TOKEN,status=204)
 event("charge-charge-not-authorized","POST","/charges","/charges",token=CAROL_TOKEN,body={"payer_id":BOB,"amount":100,"currency":"EUR","group_id":GROUP,"idempotency_key":"inv-2026-0044"},status=403)
 with open("events/expected-status.txt", "w") as f:
     f.write("# Each event in this folder and the status its function must answer, on the fixture of\n"

@@ -111,6 +111,20 @@ pub struct Cli {
     #[arg(long, env = "CHAT_MAX_POLL_WAIT_SECONDS", default_value_t = 20,
           value_parser = clap::value_parser!(u64).range(0..=20))]
     pub max_poll_wait_seconds: u64,
+    /// The most live sessions one user holds; a log-in beyond it ends the oldest.
+    #[arg(long, env = "CHAT_MAX_SESSIONS_PER_USER", default_value_t = 20,
+          value_parser = clap::value_parser!(u64).range(1..10_000))]
+    pub max_sessions_per_user: u64,
+    /// Failed log-ins are counted in fixed windows this long.
+    #[arg(long, env = "CHAT_FAILED_LOGIN_WINDOW_SECONDS", default_value_t = 300,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub failed_login_window_seconds: u64,
+    /// Failed log-ins of one username per window before it gets 429 (0: no limit).
+    #[arg(long, env = "CHAT_FAILED_LOGINS_PER_USER", default_value_t = 10)]
+    pub failed_logins_per_user: u32,
+    /// Failed log-ins from one client address per window before it gets 429 (0: no limit).
+    #[arg(long, env = "CHAT_FAILED_LOGINS_PER_ADDRESS", default_value_t = 30)]
+    pub failed_logins_per_address: u32,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -148,6 +162,10 @@ pub fn open(cli: &Cli) -> Result<(Arc<EmbeddedStore>, Arc<Services>)> {
         token_cache_ttl: Duration::from_secs(cli.token_cache_seconds),
         max_poll_wait: Duration::from_secs(cli.max_poll_wait_seconds),
         live_url: None,
+        max_sessions_per_user: cli.max_sessions_per_user as usize,
+        failed_login_window: Duration::from_secs(cli.failed_login_window_seconds),
+        failed_logins_per_user: cli.failed_logins_per_user,
+        failed_logins_per_address: cli.failed_logins_per_address,
     };
     let services = Arc::new(Services::new(store.ports(), config));
     Ok((store, services))
@@ -207,6 +225,8 @@ pub async fn serve(
         tracing::info!("shutting down");
         store.close();
     };
+    // The peer's address goes with each request: failed log-ins are limited per address.
+    let app = app.into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await?;

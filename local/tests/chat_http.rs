@@ -564,10 +564,21 @@ async fn group_routes_return_400_for_bad_input_and_413_for_big_bodies() {
         json!({ "wait": -1 }),
         json!({ "ack": "garbage!" }),
         json!({ "wait": "soon" }),
+        // An ack of 11 receipts: a poll hands out at most 10.
+        json!({ "wait": 0, "ack": "WyI5OTk5OTk6MDAxMTIyMzM0NDU1NjY3Nzg4OTlhYWJiIiwiOTk5OTk5OjAwMTEyMjMzNDQ1NTY2Nzc4ODk5YWFiYiIsIjk5OTk5OTowMDExMjIzMzQ0NTU2Njc3ODg5OWFhYmIiLCI5OTk5OTk6MDAxMTIyMzM0NDU1NjY3Nzg4OTlhYWJiIiwiOTk5OTk5OjAwMTEyMjMzNDQ1NTY2Nzc4ODk5YWFiYiIsIjk5OTk5OTowMDExMjIzMzQ0NTU2Njc3ODg5OWFhYmIiLCI5OTk5OTk6MDAxMTIyMzM0NDU1NjY3Nzg4OTlhYWJiIiwiOTk5OTk5OjAwMTEyMjMzNDQ1NTY2Nzc4ODk5YWFiYiIsIjk5OTk5OTowMDExMjIzMzQ0NTU2Njc3ODg5OWFhYmIiLCI5OTk5OTk6MDAxMTIyMzM0NDU1NjY3Nzg4OTlhYWJiIiwiOTk5OTk5OjAwMTEyMjMzNDQ1NTY2Nzc4ODk5YWFiYiJd" }),
     ] {
         let (status, _) = server.post("/poll", Some(&alice), body.clone()).await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
     }
+    // 10 stale receipts are as harmless as one.
+    let (status, body) = server
+        .post(
+            "/poll",
+            Some(&alice),
+            json!({ "wait": 0, "ack": "WyI5OTk5OTk6MDAxMTIyMzM0NDU1NjY3Nzg4OTlhYWJiIiwiOTk5OTk5OjAwMTEyMjMzNDQ1NTY2Nzc4ODk5YWFiYiIsIjk5OTk5OTowMDExMjIzMzQ0NTU2Njc3ODg5OWFhYmIiLCI5OTk5OTk6MDAxMTIyMzM0NDU1NjY3Nzg4OTlhYWJiIiwiOTk5OTk5OjAwMTEyMjMzNDQ1NTY2Nzc4ODk5YWFiYiIsIjk5OTk5OTowMDExMjIzMzQ0NTU2Njc3ODg5OWFhYmIiLCI5OTk5OTk6MDAxMTIyMzM0NDU1NjY3Nzg4OTlhYWJiIiwiOTk5OTk5OjAwMTEyMjMzNDQ1NTY2Nzc4ODk5YWFiYiIsIjk5OTk5OTowMDExMjIzMzQ0NTU2Njc3ODg5OWFhYmIiLCI5OTk5OTk6MDAxMTIyMzM0NDU1NjY3Nzg4OTlhYWJiIl0" }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
     let (status, _) = server
         .call(Method::POST, "/poll", None, Some(json!({})))
         .await;

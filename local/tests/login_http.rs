@@ -386,7 +386,13 @@ async fn sign_up_and_group_names_return_400_for_control_and_invisible_characters
 
 #[tokio::test]
 async fn a_flood_of_log_ins_is_answered_429_with_retry_after_beyond_the_hashing_bound() {
-    let server = Server::start();
+    // The hashing bound alone: the failed-log-in limits (tested below) are off.
+    let server = Server::start_with(&[
+        "--failed-logins-per-user",
+        "0",
+        "--failed-logins-per-address",
+        "0",
+    ]);
     server.sign_up("alice").await;
     let attempts = (0..200).map(|n| {
         let (client, url) = (server.client.clone(), server.url("/sessions"));
@@ -424,4 +430,141 @@ async fn a_flood_of_log_ins_is_answered_429_with_retry_after_beyond_the_hashing_
     }
     // Once the flood is over, log-in works.
     server.login("alice", "phone").await;
+}
+
+async fn log_in_as(
+    server: &Server,
+    username: &str,
+    password: &str,
+) -> (StatusCode, Option<u64>, serde_json::Value) {
+    let response = server
+        .client
+        .post(server.url("/sessions"))
+        .json(&json!({ "username": username, "password": password }))
+        .send()
+        .await
+        .unwrap();
+    let status = response.status();
+    let retry_after = response
+        .headers()
+        .get("retry-after")
+        .map(|v| v.to_str().unwrap().parse().unwrap());
+    (status, retry_after, response.json().await.unwrap())
+}
+
+#[tokio::test]
+async fn failed_log_ins_are_limited_per_username_and_per_address_and_logged_without_the_password() {
+    let server = Server::start_with(&[
+        "--failed-logins-per-user",
+        "3",
+        "--failed-logins-per-address",
+        "5",
+        "--failed-login-window-seconds",
+        "3600",
+    ]);
+    let alice_id = server.sign_up("alice").await;
+    server.sign_up("bob").await;
+    for _ in 0..3 {
+        let (status, _, _) = log_in_as(&server, "alice", "not-alices-password").await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+    }
+    // alice's username has used its failures: even her right password waits, and says how long.
+    let (status, retry_after, body) = log_in_as(&server, "ALICE", PASSWORD).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{body}");
+    assert_eq!(error_code(&body), "rate_limited");
+    assert!(
+        retry_after.is_some_and(|s| (1..=3600).contains(&s)),
+        "{retry_after:?}"
+    );
+    // bob is another username, but the same address has 2 failures left.
+    for _ in 0..2 {
+        let (status, _, _) = log_in_as(&server, "bob", "not-bobs-password").await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+    }
+    let (status, _, body) = log_in_as(&server, "bob", PASSWORD).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{body}");
+    // A refused attempt is never checked, so it cannot be used to guess: nothing logs in.
+    let (status, _, _) = log_in_as(&server, "nobody-at-all", "whatever-password").await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+
+    let log = server.log();
+    let failures: Vec<&str> = log
+        .lines()
+        .filter(|l| l.contains("log-in failed"))
+        .collect();
+    assert_eq!(failures.len(), 5, "{log}");
+    assert!(
+        failures[0].contains(&alice_id) && failures[0].contains("127.0.0.1"),
+        "{}",
+        failures[0]
+    );
+    assert!(!log.contains("not-alices-password") && !log.contains(PASSWORD));
+}
+
+#[tokio::test]
+async fn a_failed_log_in_limit_ends_with_its_window() {
+    let server = Server::start_with(&[
+        "--failed-logins-per-user",
+        "1",
+        "--failed-login-window-seconds",
+        "2",
+    ]);
+    server.sign_up("alice").await;
+    // A window may end between two attempts: try until one failure is seen to hold.
+    let mut wait = None;
+    for _ in 0..3 {
+        log_in_as(&server, "alice", "not-alices-password").await;
+        let (status, retry_after, _) = log_in_as(&server, "alice", PASSWORD).await;
+        if status == StatusCode::TOO_MANY_REQUESTS {
+            wait = retry_after;
+            break;
+        }
+        assert_eq!(status, StatusCode::CREATED);
+    }
+    let wait = wait.expect("a failure limited the next log-in");
+    assert!((1..=2).contains(&wait), "{wait}");
+    tokio::time::sleep(Duration::from_millis(wait * 1000 + 100)).await;
+    let (status, _, body) = log_in_as(&server, "alice", PASSWORD).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+}
+
+#[tokio::test]
+async fn a_log_in_beyond_the_session_cap_ends_the_oldest_session() {
+    let server = Server::start_with(&["--max-sessions-per-user", "3"]);
+    server.sign_up("alice").await;
+    server.sign_up("bob").await;
+    let bob = server.login("bob", "phone").await;
+    let mut tokens = Vec::new();
+    for device in ["one", "two", "three", "four", "five"] {
+        tokens.push(server.login("alice", device).await);
+    }
+    let mut statuses = Vec::new();
+    for token in &tokens {
+        statuses.push(server.get("/me", token).await.0.as_u16());
+    }
+    assert_eq!(statuses, [401, 401, 200, 200, 200], "the two oldest ended");
+    assert_eq!(server.get("/me", &bob).await.0, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn logging_out_everywhere_ends_every_session_of_the_caller_and_no_one_elses() {
+    let server = Server::start();
+    server.sign_up("alice").await;
+    server.sign_up("bob").await;
+    let phone = server.login("alice", "phone").await;
+    let laptop = server.login("alice", "laptop").await;
+    let bob = server.login("bob", "phone").await;
+    let (status, _) = server.call(Method::DELETE, "/sessions", None, None).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let (status, body) = server
+        .call(Method::DELETE, "/sessions", Some(&laptop), None)
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT, "{body}");
+    for token in [&phone, &laptop] {
+        assert_eq!(server.get("/me", token).await.0, StatusCode::UNAUTHORIZED);
+    }
+    assert_eq!(server.get("/me", &bob).await.0, StatusCode::OK);
+    // Logging in again works as before.
+    let again = server.login("alice", "phone").await;
+    assert_eq!(server.get("/me", &again).await.0, StatusCode::OK);
 }

@@ -116,18 +116,15 @@ async fn a_data_folder_from_the_previous_version_keeps_every_user_message_and_ba
 async fn a_migrated_folder_opens_again_without_migrating_twice() {
     let mut server = Server::start_on_copy_of(Path::new(FIXTURE));
     login(&server, "alice").await;
-    assert!(
-        server.log().contains("database schema migrated"),
-        "{}",
-        server.log()
-    );
+    let steps = server.log().matches("database schema migrated").count();
+    assert!(steps >= 1, "{}", server.log());
     server.restart_after_kill();
     let alice = login(&server, "alice").await;
     let (status, _) = server.get("/groups", &alice).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(
         server.log().matches("database schema migrated").count(),
-        1,
+        steps,
         "{}",
         server.log()
     );

@@ -31,6 +31,7 @@ macro_rules! conformance_suite {
             a_session_has_one_live_connection_and_forgets_only_its_own(),
             a_push_to_an_unknown_connection_says_it_is_gone(),
             a_later_poll_of_a_session_supersedes_the_earlier(),
+            failures_are_counted_per_key_and_window(),
         );
         #[tokio::test]
         $(#[$attr])*
@@ -1054,6 +1055,36 @@ pub async fn a_charge_source_is_charged_once(ports: &Ports) {
         .unwrap();
     assert!(!created, "the original key still returns the original");
     assert_eq!(balance(ports, payer, "EUR").await, 350);
+}
+
+pub async fn failures_are_counted_per_key_and_window(ports: &Ports) {
+    let prefix = new_id();
+    let (user, address) = (format!("{prefix}:user"), format!("{prefix}:address"));
+    let both = [user.clone(), address.clone()];
+    let window = Timestamp::from_millis(ports.clock.now().as_millis() + 60_000);
+    assert_eq!(
+        ports.failures.failures(&both, window).await.unwrap(),
+        [0, 0]
+    );
+    let counted = (0..3).map(|_| ports.failures.count_failure(&both, window));
+    for outcome in join_all(counted).await {
+        outcome.unwrap();
+    }
+    ports
+        .failures
+        .count_failure(std::slice::from_ref(&address), window)
+        .await
+        .unwrap();
+    assert_eq!(
+        ports.failures.failures(&both, window).await.unwrap(),
+        [3, 4],
+        "concurrent counts are never lost"
+    );
+    // The next window starts from nothing.
+    let next = window.plus_millis(60_000);
+    assert_eq!(ports.failures.failures(&both, next).await.unwrap(), [0, 0]);
+    ports.failures.count_failure(&both, next).await.unwrap();
+    assert_eq!(ports.failures.failures(&both, next).await.unwrap(), [1, 1]);
 }
 
 fn authorization(

@@ -262,6 +262,20 @@ pub trait Push: Send + Sync {
     async fn close(&self, connection_id: &str, code: u16, reason: &str) -> Result<()>;
 }
 
+/// The most deliveries one receive returns (SQS's limit), and so the most receipts an ack
+/// may carry.
+pub const MAX_DELIVERIES_PER_RECEIVE: usize = 10;
+
+/// Counts of failed attempts (log-ins) per key in fixed time windows, for rate limits. A
+/// window is named by its end; its counts are forgotten some time after it.
+#[async_trait]
+pub trait FailureCounters: Send + Sync {
+    /// The failures counted under each key in the window ending at `window_end`, in order.
+    async fn failures(&self, keys: &[String], window_end: Timestamp) -> Result<Vec<u32>>;
+    /// Counts one failure under each key in that window.
+    async fn count_failure(&self, keys: &[String], window_end: Timestamp) -> Result<()>;
+}
+
 /// One adapter set: everything the services run on.
 #[derive(Clone)]
 pub struct Ports {
@@ -275,5 +289,6 @@ pub struct Ports {
     pub tickets: Arc<dyn LiveTickets>,
     pub connections: Arc<dyn LiveConnections>,
     pub push: Arc<dyn Push>,
+    pub failures: Arc<dyn FailureCounters>,
     pub clock: Arc<dyn Clock>,
 }

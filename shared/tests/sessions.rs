@@ -39,9 +39,9 @@ async fn the_sweep_deletes_expired_sessions_and_their_inboxes_only() {
     let dir = tempfile::tempdir().unwrap();
     let clock = Arc::new(ManualClock::new(Timestamp::from_millis(1_800_000_000_000)));
     let services = services(&dir, clock.clone()).await;
-    let old = services.login(login()).await.unwrap();
+    let old = services.login(login(), "127.0.0.1").await.unwrap();
     clock.advance(Duration::from_secs(1800));
-    let fresh = services.login(login()).await.unwrap();
+    let fresh = services.login(login(), "127.0.0.1").await.unwrap();
     clock.advance(Duration::from_secs(1801));
     assert!(clock.now() > old.session.expires_at && clock.now() < fresh.session.expires_at);
 
@@ -74,7 +74,7 @@ async fn a_poll_recreates_a_missing_inbox_for_a_live_session_only() {
     let dir = tempfile::tempdir().unwrap();
     let clock = Arc::new(ManualClock::new(Timestamp::from_millis(1_800_000_000_000)));
     let services = services(&dir, clock.clone()).await;
-    let session = services.login(login()).await.unwrap();
+    let session = services.login(login(), "127.0.0.1").await.unwrap();
     let caller = services.authenticate(Some(&session.token)).await.unwrap();
     services
         .ports

@@ -79,11 +79,14 @@ async fn member(services: &Services, name: &str, device: &str) -> Caller {
         )
         .await;
     let login = services
-        .login(LoginInput {
-            username: name.to_string(),
-            password: "correct-horse-battery".to_string(),
-            device: Some(device.to_string()),
-        })
+        .login(
+            LoginInput {
+                username: name.to_string(),
+                password: "correct-horse-battery".to_string(),
+                device: Some(device.to_string()),
+            },
+            "127.0.0.1",
+        )
         .await
         .unwrap();
     Caller {

@@ -8,7 +8,7 @@ use chat_core::domain::parse_id;
 use chat_core::domain::session::Session;
 use chat_core::domain::user::{Role, User};
 use chat_core::http::{
-    ApiRouter, AppState, JsonBody, Path, Query, bearer, live_url, no_content, reply,
+    ApiRouter, AppState, ClientAddress, JsonBody, Path, Query, bearer, live_url, no_content, reply,
 };
 use chat_core::service::{Caller, LoginInput, LoginOutput, SignUpInput};
 use http::{HeaderMap, StatusCode};
@@ -21,7 +21,7 @@ pub fn routes() -> ApiRouter {
     OpenApiRouter::new()
         .routes(routes!(sign_up, find_users))
         .routes(routes!(get_user))
-        .routes(routes!(log_in))
+        .routes(routes!(log_in, log_out_everywhere))
         .routes(routes!(log_out))
         .routes(routes!(get_me))
         .routes(routes!(create_live_ticket))
@@ -79,15 +79,27 @@ async fn sign_up(
     security(()),
     responses(
         (status = 201, description = "The session and its token", body = LoginOutput),
-        (status = 429, description = "Too many log-ins at once (password hashing is bounded); retry after `Retry-After` seconds"),
+        (status = 429, description = "Too many log-ins at once (password hashing is bounded), or too many failed log-ins of this username or from this address in the current window; retry after `Retry-After` seconds"),
     ),
 )]
 async fn log_in(
     State(services): State<AppState>,
+    ClientAddress(client): ClientAddress,
     JsonBody(input): JsonBody<LoginInput>,
 ) -> Result<Response> {
-    let output = services.login(input).await?;
+    let output = services.login(input, &client).await?;
     reply(StatusCode::CREATED, &output)
+}
+
+/// Logs out everywhere: ends every session of the caller, this one included (a lost phone,
+/// a changed mind). Their tokens are refused from now on and their live connections close.
+#[utoipa::path(
+    delete, path = "/sessions",
+    responses((status = 204, description = "Every session of the caller is ended")),
+)]
+async fn log_out_everywhere(State(services): State<AppState>, caller: Caller) -> Result<Response> {
+    services.logout_everywhere(&caller).await?;
+    no_content()
 }
 
 /// Logs out: ends the caller's session (this device only) and deletes its inbox.

@@ -13,7 +13,7 @@ use crate::ports::{Delivery, Inbox};
 /// queue (history covers any longer absence).
 const RETENTION_SECONDS: &str = "1209600";
 /// SQS receives at most 10 messages and waits at most 20 s.
-const RECEIVE_BATCH: i32 = 10;
+const RECEIVE_BATCH: i32 = crate::ports::MAX_DELIVERIES_PER_RECEIVE as i32;
 const MAX_WAIT_SECONDS: u64 = 20;
 
 fn is_missing_queue(error: &impl ProvideErrorMetadata) -> bool {

@@ -16,6 +16,7 @@
 //!   (the ledger) and `CHARGE#<time>#<id>` (a copy of each charge for payer and payee).
 
 mod attrs;
+mod failures;
 mod groups;
 mod inbox;
 mod live;
@@ -173,6 +174,7 @@ impl AwsAdapters {
             tickets: self.clone(),
             connections: self.clone(),
             push: self.clone(),
+            failures: self.clone(),
             clock: self.clock.clone(),
         }
     }

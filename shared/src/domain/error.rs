@@ -19,8 +19,12 @@ pub enum Error {
     Conflict(String),
     #[error("request body is larger than {0} bytes")]
     PayloadTooLarge(usize),
-    #[error("{0}")]
-    RateLimited(String),
+    /// Refused for now; the client may try again after `retry_after_secs`.
+    #[error("{message}")]
+    RateLimited {
+        message: String,
+        retry_after_secs: u64,
+    },
     /// A fault of ours or of a backing service; the text is logged, never sent to the client.
     #[error("internal error: {0}")]
     Internal(String),

@@ -2,6 +2,7 @@
 //! in-process wake-ups let a waiting long-poll return the moment something is delivered.
 //! Used by chat-local; everything survives a restart.
 
+mod failures;
 mod groups;
 mod inbox;
 mod live;
@@ -24,7 +25,7 @@ use crate::domain::{Error, Id, Result, Timestamp};
 use crate::ports::{Clock, Ports};
 
 /// Entries taken by one receive, as with SQS.
-const RECEIVE_BATCH: usize = 10;
+const RECEIVE_BATCH: usize = crate::ports::MAX_DELIVERIES_PER_RECEIVE;
 
 pub use live::{LiveHub, OUTGOING_CAPACITY, Outgoing};
 
@@ -37,6 +38,7 @@ pub struct EmbeddedStore {
     /// Each session's latest poll number; a waiting poll watches it to see it is superseded.
     polls: Mutex<HashMap<Id, watch::Sender<u64>>>,
     closing: watch::Sender<bool>,
+    failures: Arc<failures::MemoryFailureCounters>,
 }
 
 impl EmbeddedStore {
@@ -55,6 +57,7 @@ impl EmbeddedStore {
             wakers: Mutex::new(HashMap::new()),
             polls: Mutex::new(HashMap::new()),
             closing: watch::channel(false).0,
+            failures: Arc::default(),
         }))
     }
 
@@ -71,6 +74,7 @@ impl EmbeddedStore {
             tickets: self.hub.clone(),
             connections: self.hub.clone(),
             push: self.hub.clone(),
+            failures: self.failures.clone(),
             clock: self.clock.clone(),
         }
     }

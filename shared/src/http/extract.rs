@@ -1,12 +1,14 @@
 //! Typed extractors whose every refusal is the contract's error document: the caller from the
 //! bearer token, JSON bodies (objects only, 64 KiB), path segments and query strings.
 
-use axum::extract::{FromRequest, FromRequestParts, Request};
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
 use futures_util::StreamExt;
 use http::request::Parts;
 use serde::de::DeserializeOwned;
 
-use super::{AppState, MAX_BODY_BYTES, bearer};
+use super::{AppState, LINGER_BYTES, MAX_BODY_BYTES, bearer};
 use crate::domain::{Error, Result};
 use crate::service::Caller;
 
@@ -16,6 +18,33 @@ impl FromRequestParts<AppState> for Caller {
 
     async fn from_request_parts(parts: &mut Parts, services: &AppState) -> Result<Caller> {
         services.authenticate(bearer(&parts.headers)).await
+    }
+}
+
+/// Where a request comes from, for limits and logs. chat-local knows its peer (the socket's
+/// address, in the request's `ConnectInfo`). Behind API Gateway the last `X-Forwarded-For`
+/// entry is the address API Gateway saw: entries before it are the client's own claims.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ClientAddress(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<ClientAddress> {
+        if let Some(ConnectInfo(peer)) = parts.extensions.get::<ConnectInfo<SocketAddr>>() {
+            return Ok(ClientAddress(peer.ip().to_string()));
+        }
+        let forwarded = parts
+            .headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|value| value.to_str().ok())
+            .flat_map(|value| value.split(','))
+            .map(str::trim)
+            .rfind(|entry| !entry.is_empty());
+        Ok(ClientAddress(
+            forwarded.unwrap_or("unknown").chars().take(64).collect(),
+        ))
     }
 }
 
@@ -72,6 +101,9 @@ async fn read_body(request: Request) -> Result<Vec<u8>> {
             Error::Invalid("the request body could not be read in full".to_string())
         })?;
         if body.len() + chunk.len() > MAX_BODY_BYTES {
+            // Drop the rest (bounded) so that the 413 reaches the client; see LINGER_BYTES.
+            let rest = axum::body::Body::from_stream(stream);
+            tokio::spawn(super::discard_body(rest, LINGER_BYTES - MAX_BODY_BYTES));
             return Err(Error::PayloadTooLarge(MAX_BODY_BYTES));
         }
         body.extend_from_slice(&chunk);

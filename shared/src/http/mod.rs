@@ -17,7 +17,7 @@ use http::{HeaderMap, HeaderValue, StatusCode, header};
 use serde::Serialize;
 use utoipa_axum::router::OpenApiRouter;
 
-pub use extract::{JsonBody, OptionalJsonBody, Path, Query};
+pub use extract::{ClientAddress, JsonBody, OptionalJsonBody, Path, Query};
 
 use crate::domain::{Error, Result};
 use crate::service::Services;
@@ -41,7 +41,7 @@ pub fn status_of(error: &Error) -> StatusCode {
         Error::NotFound(_) => StatusCode::NOT_FOUND,
         Error::Conflict(_) => StatusCode::CONFLICT,
         Error::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
-        Error::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
+        Error::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
         Error::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }
@@ -57,7 +57,7 @@ pub fn code_of(error: &Error) -> &'static str {
         Error::NotFound(_) => "not_found",
         Error::Conflict(_) => "conflict",
         Error::PayloadTooLarge(_) => "payload_too_large",
-        Error::RateLimited(_) => "rate_limited",
+        Error::RateLimited { .. } => "rate_limited",
         Error::Internal(_) => "internal",
     }
 }
@@ -71,11 +71,15 @@ impl IntoResponse for Error {
         }
         let document = openapi::ErrorBody::new(code_of(&self), self.public_message());
         let mut response = json_response(status_of(&self), &document);
-        if let Error::RateLimited(_) = self {
+        if let Error::RateLimited {
+            retry_after_secs, ..
+        } = self
+        {
             // Limits are never silent: say when to come back.
-            response
-                .headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+            response.headers_mut().insert(
+                header::RETRY_AFTER,
+                HeaderValue::from(retry_after_secs.max(1)),
+            );
         }
         response
     }
@@ -180,10 +184,35 @@ async fn refuse_declared_oversize(request: Request, next: Next) -> Response {
         .headers()
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
-    if declared.is_some_and(|length| length > MAX_BODY_BYTES as u64) {
+    if let Some(length) = declared.filter(|length| *length > MAX_BODY_BYTES as u64) {
+        if length <= LINGER_BYTES as u64 {
+            tokio::spawn(discard_body(request.into_body(), LINGER_BYTES));
+        }
         return Error::PayloadTooLarge(MAX_BODY_BYTES).into_response();
     }
     next.run(request).await
+}
+
+/// A refused body up to this size is read and dropped while and after the 413 is sent: a server
+/// that closes with unread bytes makes the kernel reset the connection, and the client may
+/// lose the answer it was sent. Bigger ones are not read (a client sending that much gets a
+/// reset).
+pub(crate) const LINGER_BYTES: usize = 1024 * 1024;
+
+/// Reads and drops up to `budget` bytes of a body, for at most 5 seconds, holding none of it.
+pub(crate) async fn discard_body(body: axum::body::Body, budget: usize) {
+    use futures_util::StreamExt;
+    let mut stream = body.into_data_stream();
+    let mut left = budget;
+    let drain = async {
+        while let Some(Ok(chunk)) = stream.next().await {
+            match left.checked_sub(chunk.len()) {
+                Some(rest) => left = rest,
+                None => return,
+            }
+        }
+    };
+    let _ = tokio::time::timeout(std::time::Duration::from_secs(5), drain).await;
 }
 
 async fn log_request(request: Request, next: Next) -> Response {

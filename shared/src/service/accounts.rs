@@ -6,10 +6,10 @@ use serde::{Deserialize, Serialize};
 use crate::domain::policy::{Action, allows};
 use crate::domain::session::{Session, SessionRecord, Token, device_or_default};
 use crate::domain::user::{
-    Role, User, UserRecord, display_name_or_default, hash_password, validate_password,
-    validate_username, verify_password,
+    Role, User, UserRecord, display_name_or_default, hash_password, username_key,
+    validate_password, validate_username, verify_password,
 };
-use crate::domain::{Error, Id, Result, new_id};
+use crate::domain::{Error, Id, Result, Timestamp, new_id};
 
 use super::{Caller, Services};
 
@@ -109,9 +109,58 @@ impl Services {
         Ok(user)
     }
 
-    /// Logs in: a new session with its own inbox, and the token that names it.
-    pub async fn login(&self, input: LoginInput) -> Result<LoginOutput> {
+    /// The window failed log-ins are counted in now, by its end, and the counters a log-in
+    /// of `username` from `client` is limited by.
+    fn failed_login_counters(&self, username: &str, client: &str) -> (Timestamp, Vec<String>) {
+        let window_ms = i64::try_from(self.config.failed_login_window.as_millis())
+            .unwrap_or(i64::MAX)
+            .max(1);
+        let now = self.ports.clock.now().as_millis();
+        let window_end = Timestamp::from_millis(
+            (now / window_ms)
+                .saturating_add(1)
+                .saturating_mul(window_ms),
+        );
+        let keys = vec![
+            // Usernames are at most 32 characters: a longer one is no user, and is cut so
+            // that it cannot make a key of any size.
+            format!(
+                "login:user:{}",
+                username_key(username).chars().take(64).collect::<String>()
+            ),
+            format!("login:address:{client}"),
+        ];
+        (window_end, keys)
+    }
+
+    /// 429 while the username or the client address has used up its failed log-ins in this
+    /// window (a limit of 0 is no limit).
+    async fn check_failed_logins(&self, window_end: Timestamp, keys: &[String]) -> Result<()> {
+        let limits = [
+            self.config.failed_logins_per_user,
+            self.config.failed_logins_per_address,
+        ];
+        let counts = self.ports.failures.failures(keys, window_end).await?;
+        let exhausted = counts
+            .iter()
+            .zip(limits)
+            .any(|(count, limit)| limit > 0 && *count >= limit);
+        if exhausted {
+            let left_ms = window_end.millis_since(self.ports.clock.now()).max(0);
+            return Err(Error::RateLimited {
+                message: "too many failed log-ins: try again later".to_string(),
+                retry_after_secs: (left_ms as u64).div_ceil(1000),
+            });
+        }
+        Ok(())
+    }
+
+    /// Logs in: a new session with its own inbox, and the token that names it. `client` is
+    /// the caller's address, for the failed-log-in limits and the log.
+    pub async fn login(&self, input: LoginInput, client: &str) -> Result<LoginOutput> {
         let device = device_or_default(input.device.as_deref())?;
+        let (window_end, counters) = self.failed_login_counters(&input.username, client);
+        self.check_failed_logins(window_end, &counters).await?;
         let record = self.ports.users.user_by_username(&input.username).await?;
         let stored_hash = record.as_ref().map(|r| r.password_hash.clone());
         let password = input.password;
@@ -127,7 +176,20 @@ impl Services {
             .await??;
         let user = match record {
             Some(record) if password_ok => record.user,
-            _ => return Err(bad_credentials()),
+            record => {
+                // Never the password; the username only as the user id it names, if any.
+                let user_id = record.map(|r| r.user.id.to_string());
+                tracing::warn!(
+                    user_id = user_id.as_deref().unwrap_or("unknown"),
+                    client,
+                    "log-in failed"
+                );
+                self.ports
+                    .failures
+                    .count_failure(&counters, window_end)
+                    .await?;
+                return Err(bad_credentials());
+            }
         };
 
         let now = self.ports.clock.now();
@@ -155,6 +217,8 @@ impl Services {
             return Err(error);
         }
         tracing::info!(user_id = %user.id, session_id = %session.id, "session started");
+        self.end_sessions_beyond_the_cap(user.id, session.id)
+            .await?;
         Ok(LoginOutput {
             token: token.encode(),
             session,
@@ -162,15 +226,61 @@ impl Services {
         })
     }
 
-    /// Ends the caller's session: its token is refused from now on and its inbox is gone.
-    pub async fn logout(&self, caller: &Caller) -> Result<()> {
-        let session_id = caller.session.id;
+    /// One user holds at most `max_sessions_per_user` live sessions: the oldest beyond it
+    /// end (never the one just started).
+    async fn end_sessions_beyond_the_cap(&self, user_id: Id, newest: Id) -> Result<()> {
+        let now = self.ports.clock.now();
+        let mut live = self
+            .ports
+            .sessions
+            .live_sessions_of_user(user_id, now)
+            .await?;
+        let cap = self.config.max_sessions_per_user.max(1);
+        if live.len() <= cap {
+            return Ok(());
+        }
+        live.retain(|s| s.id != newest);
+        live.sort_by_key(|s| (s.created_at, s.id));
+        let excess = live.len() + 1 - cap;
+        for session in live.into_iter().take(excess) {
+            self.end_session(session.id).await?;
+            tracing::info!(session_id = %session.id, %user_id, "oldest session ended: too many sessions");
+        }
+        Ok(())
+    }
+
+    /// Ends a session: its token is refused from now on, its live connection is closed and
+    /// its inbox is gone.
+    async fn end_session(&self, session_id: Id) -> Result<()> {
         self.token_cache.forget(session_id);
         // The connection is found through the session: close it before the session goes.
         self.end_live(session_id).await?;
         self.ports.sessions.delete_session(session_id).await?;
         self.ports.inbox.delete_inbox(session_id).await?;
         tracing::info!(session_id = %session_id, "session ended");
+        Ok(())
+    }
+
+    /// Ends the caller's session.
+    pub async fn logout(&self, caller: &Caller) -> Result<()> {
+        self.end_session(caller.session.id).await
+    }
+
+    /// Ends every live session of the caller, the current one included.
+    pub async fn logout_everywhere(&self, caller: &Caller) -> Result<()> {
+        let now = self.ports.clock.now();
+        let sessions = self
+            .ports
+            .sessions
+            .live_sessions_of_user(caller.user.id, now)
+            .await?;
+        for session in &sessions {
+            self.end_session(session.id).await?;
+        }
+        // The caller's own, even if it expired just now.
+        if !sessions.iter().any(|s| s.id == caller.session.id) {
+            self.end_session(caller.session.id).await?;
+        }
         Ok(())
     }
 

@@ -39,6 +39,15 @@ pub struct Config {
     /// The live channel's WebSocket URL handed out with tickets (the WebSocket API's stage
     /// URL on AWS); `None`: `ws://<the request's host>/live`, as chat-local serves it.
     pub live_url: Option<String>,
+    /// The most live sessions one user holds; a log-in beyond it ends the oldest.
+    pub max_sessions_per_user: usize,
+    /// Failed log-ins are counted in fixed windows this long ...
+    pub failed_login_window: Duration,
+    /// ... and a username with this many failures in the current window is refused (429)
+    /// until it ends, as is ...
+    pub failed_logins_per_user: u32,
+    /// ... a client address with this many.
+    pub failed_logins_per_address: u32,
 }
 
 impl Default for Config {
@@ -48,6 +57,10 @@ impl Default for Config {
             token_cache_ttl: Duration::from_secs(10),
             max_poll_wait: Duration::from_secs(20),
             live_url: None,
+            max_sessions_per_user: 20,
+            failed_login_window: Duration::from_secs(300),
+            failed_logins_per_user: 10,
+            failed_logins_per_address: 30,
         }
     }
 }
@@ -121,9 +134,13 @@ impl HashingPool {
         &self,
         work: impl FnOnce() -> T + Send + 'static,
     ) -> crate::Result<T> {
-        let _in_line = self.waiting.try_acquire().map_err(|_| {
-            crate::Error::RateLimited("too many log-ins at once: retry in a second".to_string())
-        })?;
+        let _in_line = self
+            .waiting
+            .try_acquire()
+            .map_err(|_| crate::Error::RateLimited {
+                message: "too many log-ins at once: retry in a second".to_string(),
+                retry_after_secs: 1,
+            })?;
         let (done, result) = tokio::sync::oneshot::channel();
         let job: Job = Box::new(move || {
             let _ = done.send(work());

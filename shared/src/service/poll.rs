@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
 use crate::domain::{Error, Id, Result};
-use crate::ports::Delivery;
+use crate::ports::{Delivery, MAX_DELIVERIES_PER_RECEIVE};
 
 use super::{Caller, Services};
 
@@ -39,7 +39,12 @@ fn encode_ack(receipts: &[String]) -> Result<String> {
 fn decode_ack(token: &str) -> Result<Vec<String>> {
     let invalid = || Error::Invalid("ack is not a token from a previous poll".to_string());
     let json = URL_SAFE_NO_PAD.decode(token).map_err(|_| invalid())?;
-    serde_json::from_slice(&json).map_err(|_| invalid())
+    let receipts: Vec<String> = serde_json::from_slice(&json).map_err(|_| invalid())?;
+    // A poll hands out at most this many: more is no ack of ours.
+    if receipts.len() > MAX_DELIVERIES_PER_RECEIVE {
+        return Err(invalid());
+    }
+    Ok(receipts)
 }
 
 /// How often a waiting poll checks that no later poll of its session has superseded it, where
