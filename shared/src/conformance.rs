@@ -32,6 +32,7 @@ macro_rules! conformance_suite {
             a_push_to_an_unknown_connection_says_it_is_gone(),
             a_later_poll_of_a_session_supersedes_the_earlier(),
             failures_are_counted_per_key_and_window(),
+            the_member_cap_holds_under_concurrent_additions(),
         );
         #[tokio::test]
         $(#[$attr])*
@@ -1055,6 +1056,83 @@ pub async fn a_charge_source_is_charged_once(ports: &Ports) {
         .unwrap();
     assert!(!created, "the original key still returns the original");
     assert_eq!(balance(ports, payer, "EUR").await, 350);
+}
+
+pub async fn the_member_cap_holds_under_concurrent_additions(ports: &Ports) {
+    use crate::domain::group::MAX_GROUP_MEMBERS;
+    let now = ports.clock.now();
+    let member = |user_id: Id| Member {
+        user_id,
+        role: GroupRole::Member,
+        joined_at: now,
+    };
+    let group = Group {
+        id: new_id(),
+        kind: GroupKind::Group,
+        name: Some("nearly full".to_string()),
+        created_by: new_id(),
+        created_at: now,
+        last_seq: 0,
+    };
+    let founders: Vec<Member> = (0..MAX_GROUP_MEMBERS - 3)
+        .map(|_| member(new_id()))
+        .collect();
+    ports
+        .groups
+        .insert_group(&group, &founders, None)
+        .await
+        .unwrap();
+    let joining = (0..10).map(|_| {
+        let newcomer = member(new_id());
+        async move { ports.groups.insert_member(group.id, &newcomer).await }
+    });
+    let outcomes = join_all(joining).await;
+    assert_eq!(
+        outcomes.iter().filter(|o| o.is_ok()).count(),
+        3,
+        "{outcomes:?}"
+    );
+    assert!(
+        outcomes
+            .iter()
+            .all(|o| o.is_ok() || matches!(o, Err(Error::Conflict(_))))
+    );
+    assert_eq!(
+        ports.groups.members(group.id).await.unwrap().len(),
+        MAX_GROUP_MEMBERS
+    );
+    // One leaves: one place is free again, and only one.
+    assert!(
+        ports
+            .groups
+            .delete_member(group.id, founders[0].user_id)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !ports
+            .groups
+            .delete_member(group.id, founders[0].user_id)
+            .await
+            .unwrap()
+    );
+    ports
+        .groups
+        .insert_member(group.id, &member(new_id()))
+        .await
+        .unwrap();
+    assert!(matches!(
+        ports
+            .groups
+            .insert_member(group.id, &member(new_id()))
+            .await,
+        Err(Error::Conflict(_))
+    ));
+    // A member already in is a conflict of its own, and changes no count.
+    assert!(matches!(
+        ports.groups.insert_member(group.id, &founders[1]).await,
+        Err(Error::Conflict(_))
+    ));
 }
 
 pub async fn failures_are_counted_per_key_and_window(ports: &Ports) {

@@ -117,7 +117,8 @@ pub trait GroupStore: Send + Sync {
     /// The group and all its members in one read (one query on DynamoDB): what a send needs.
     async fn group_with_members(&self, group_id: Id) -> Result<Option<(Group, Vec<MemberRecord>)>>;
     async fn member(&self, group_id: Id, user_id: Id) -> Result<Option<MemberRecord>>;
-    /// `Conflict` when the user is a member already.
+    /// `Conflict` when the user is a member already, or when the group has
+    /// `MAX_GROUP_MEMBERS` members (checked in the same atomic step as the insert).
     async fn insert_member(&self, group_id: Id, member: &Member) -> Result<()>;
     /// Whether there was such a member.
     async fn delete_member(&self, group_id: Id, user_id: Id) -> Result<bool>;

@@ -1,11 +1,16 @@
 use async_trait::async_trait;
-use aws_sdk_dynamodb::types::{KeysAndAttributes, PutRequest, ReturnValue, WriteRequest};
+use aws_sdk_dynamodb::types::{
+    Delete, KeysAndAttributes, PutRequest, ReturnValue, TransactWriteItem, Update, WriteRequest,
+};
 
 use super::attrs::{
     Item, get_id, get_n, get_opt_s, get_s, get_time, id, item, n, s, time, transact_put,
 };
+use super::messages::{back_off, failed_conditions};
 use super::{AwsAdapters, sdk_error};
-use crate::domain::group::{Group, GroupKind, GroupRole, Member, MemberRecord};
+use crate::domain::group::{
+    Group, GroupKind, GroupRole, MAX_GROUP_MEMBERS, Member, MemberRecord, group_full,
+};
 use crate::domain::{Error, Id, Result};
 use crate::ports::GroupStore;
 
@@ -30,6 +35,10 @@ fn group_item(group: &Group) -> Item {
         ("last_seq", Some(n(group.last_seq))),
     ])
 }
+
+/// The group item's `member_count`: kept with every member added or removed, so that the
+/// member cap is a condition of the same transaction as the insert.
+const MEMBER_COUNT: &str = "member_count";
 
 fn group_from(item: &Item) -> Result<Group> {
     Ok(Group {
@@ -153,6 +162,42 @@ impl AwsAdapters {
     }
 }
 
+impl AwsAdapters {
+    /// Gives a group stored before member counts were kept its count, once (conditional on it
+    /// still having none). False when the group has a count already: the add failed on it.
+    async fn count_members_of_legacy_group(&self, group_id: Id) -> Result<bool> {
+        let Some((_, members)) = self.group_with_members(group_id).await? else {
+            return Err(Error::NotFound("group not found".to_string()));
+        };
+        let outcome = self
+            .meter
+            .dynamodb(
+                self.db
+                    .update_item()
+                    .table_name(self.table())
+                    .key("pk", id(group_id))
+                    .key("sk", s(GROUP_SK))
+                    .update_expression("SET #count = :count")
+                    .condition_expression("attribute_exists(pk) AND attribute_not_exists(#count)")
+                    .expression_attribute_names("#count", MEMBER_COUNT)
+                    .expression_attribute_values(":count", n(members.len() as i64))
+                    .send(),
+            )
+            .await;
+        match outcome {
+            Ok(_) => Ok(true),
+            Err(error) => {
+                let service = error.into_service_error();
+                if service.is_conditional_check_failed_exception() {
+                    Ok(false)
+                } else {
+                    Err(sdk_error("UpdateItem groups member count")(service))
+                }
+            }
+        }
+    }
+}
+
 #[async_trait]
 impl GroupStore for AwsAdapters {
     async fn insert_group(
@@ -170,7 +215,9 @@ impl GroupStore for AwsAdapters {
                 ("group_id", Some(id(group.id))),
             ]))?);
         }
-        writes.push(put(group_item(group))?);
+        let mut group_with_count = group_item(group);
+        group_with_count.insert(MEMBER_COUNT.to_string(), n(members.len() as i64));
+        writes.push(put(group_with_count)?);
         let (first, rest) = members.split_at(members.len().min(MEMBERS_IN_TRANSACTION));
         for member in first {
             writes.push(put(member_item(group.id, member))?);
@@ -278,47 +325,126 @@ impl GroupStore for AwsAdapters {
     }
 
     async fn insert_member(&self, group_id: Id, member: &Member) -> Result<()> {
-        let outcome = self
-            .meter
-            .dynamodb(
-                self.db
-                    .put_item()
-                    .table_name(self.table())
-                    .set_item(Some(member_item(group_id, member)))
-                    .condition_expression("attribute_not_exists(pk)")
-                    .send(),
-            )
-            .await;
-        match outcome {
-            Ok(_) => Ok(()),
-            Err(error) => {
-                let service = error.into_service_error();
-                if service.is_conditional_check_failed_exception() {
-                    Err(Error::Conflict(
-                        "already a member of this group".to_string(),
-                    ))
-                } else {
-                    Err(sdk_error("PutItem groups member")(service))
-                }
+        let count_one_more = Update::builder()
+            .table_name(self.table())
+            .key("pk", id(group_id))
+            .key("sk", s(GROUP_SK))
+            .update_expression("ADD #count :one")
+            .condition_expression("#count < :max")
+            .expression_attribute_names("#count", MEMBER_COUNT)
+            .expression_attribute_values(":one", n(1))
+            .expression_attribute_values(":max", n(MAX_GROUP_MEMBERS as i64))
+            .build()
+            .map_err(Error::internal)?;
+        // A group stored before counts were kept gets its count once, then the add retries.
+        for _ in 0..3 {
+            let outcome = self
+                .meter
+                .dynamodb(
+                    self.db
+                        .transact_write_items()
+                        .transact_items(transact_put(
+                            self.table(),
+                            member_item(group_id, member),
+                            Some("attribute_not_exists(pk)"),
+                        )?)
+                        .transact_items(
+                            TransactWriteItem::builder()
+                                .update(count_one_more.clone())
+                                .build(),
+                        )
+                        .send(),
+                )
+                .await;
+            let error = match outcome {
+                Ok(_) => return Ok(()),
+                Err(error) => error.into_service_error(),
+            };
+            let failed = failed_conditions(&error)
+                .ok_or_else(|| sdk_error("TransactWriteItems groups member")(&error))?;
+            if failed.first() == Some(&true) {
+                return Err(Error::Conflict(
+                    "already a member of this group".to_string(),
+                ));
+            }
+            if failed.get(1) != Some(&true) {
+                // A conflict with a concurrent transaction: try again.
+                back_off(0).await;
+                continue;
+            }
+            if !self.count_members_of_legacy_group(group_id).await? {
+                return Err(group_full());
             }
         }
+        Err(Error::internal(
+            "adding a member: the group stayed contended",
+        ))
     }
 
     async fn delete_member(&self, group_id: Id, user_id: Id) -> Result<bool> {
-        let output = self
-            .meter
-            .dynamodb(
-                self.db
-                    .delete_item()
-                    .table_name(self.table())
-                    .key("pk", id(group_id))
-                    .key("sk", s(member_sk(user_id)))
-                    .return_values(ReturnValue::AllOld)
-                    .send(),
-            )
-            .await
-            .map_err(sdk_error("DeleteItem groups member"))?;
-        Ok(output.attributes().is_some_and(|a| !a.is_empty()))
+        let delete = Delete::builder()
+            .table_name(self.table())
+            .key("pk", id(group_id))
+            .key("sk", s(member_sk(user_id)))
+            .condition_expression("attribute_exists(pk)")
+            .build()
+            .map_err(Error::internal)?;
+        let count_one_less = Update::builder()
+            .table_name(self.table())
+            .key("pk", id(group_id))
+            .key("sk", s(GROUP_SK))
+            .update_expression("ADD #count :minus_one")
+            .condition_expression("attribute_exists(#count)")
+            .expression_attribute_names("#count", MEMBER_COUNT)
+            .expression_attribute_values(":minus_one", n(-1))
+            .build()
+            .map_err(Error::internal)?;
+        for _ in 0..3 {
+            let outcome = self
+                .meter
+                .dynamodb(
+                    self.db
+                        .transact_write_items()
+                        .transact_items(TransactWriteItem::builder().delete(delete.clone()).build())
+                        .transact_items(
+                            TransactWriteItem::builder()
+                                .update(count_one_less.clone())
+                                .build(),
+                        )
+                        .send(),
+                )
+                .await;
+            let error = match outcome {
+                Ok(_) => return Ok(true),
+                Err(error) => error.into_service_error(),
+            };
+            let failed = failed_conditions(&error)
+                .ok_or_else(|| sdk_error("TransactWriteItems groups member")(&error))?;
+            if failed.first() == Some(&true) {
+                return Ok(false);
+            }
+            if failed.get(1) == Some(&true) {
+                // A group stored before counts were kept: it gets one at its next add.
+                let output = self
+                    .meter
+                    .dynamodb(
+                        self.db
+                            .delete_item()
+                            .table_name(self.table())
+                            .key("pk", id(group_id))
+                            .key("sk", s(member_sk(user_id)))
+                            .return_values(ReturnValue::AllOld)
+                            .send(),
+                    )
+                    .await
+                    .map_err(sdk_error("DeleteItem groups member"))?;
+                return Ok(output.attributes().is_some_and(|a| !a.is_empty()));
+            }
+            back_off(0).await;
+        }
+        Err(Error::internal(
+            "removing a member: the group stayed contended",
+        ))
     }
 
     async fn set_member_role(&self, group_id: Id, user_id: Id, role: GroupRole) -> Result<()> {

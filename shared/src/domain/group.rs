@@ -105,6 +105,11 @@ pub struct GroupSummary {
 
 pub const MAX_GROUP_MEMBERS: usize = 500;
 
+/// The refusal of a member beyond [`MAX_GROUP_MEMBERS`].
+pub fn group_full() -> super::Error {
+    super::Error::Conflict(format!("a group has at most {MAX_GROUP_MEMBERS} members"))
+}
+
 /// A group name, trimmed: 1 to 100 characters.
 pub fn validate_group_name(name: &str) -> Result<String> {
     let name = name.trim();

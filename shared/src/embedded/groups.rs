@@ -3,7 +3,9 @@
 use async_trait::async_trait;
 use rusqlite::{OptionalExtension, Row, params};
 
-use crate::domain::group::{Group, GroupKind, GroupRole, Member, MemberRecord};
+use crate::domain::group::{
+    Group, GroupKind, GroupRole, MAX_GROUP_MEMBERS, Member, MemberRecord, group_full,
+};
 use crate::domain::{Error, Id, Result};
 use crate::ports::GroupStore;
 
@@ -154,8 +156,19 @@ impl GroupStore for EmbeddedStore {
 
     async fn insert_member(&self, group_id: Id, member: &Member) -> Result<()> {
         let member = member.clone();
-        self.call(move |conn| insert_member_row(conn, group_id, &member))
-            .await
+        self.call(move |conn| {
+            let tx = conn.transaction()?;
+            let members: i64 = tx
+                .prepare_cached("SELECT COUNT(*) FROM members WHERE group_id = ?1")?
+                .query_row([group_id], |row| row.get(0))?;
+            if members >= MAX_GROUP_MEMBERS as i64 {
+                return Err(group_full());
+            }
+            insert_member_row(&tx, group_id, &member)?;
+            tx.commit()?;
+            Ok(())
+        })
+        .await
     }
 
     async fn delete_member(&self, group_id: Id, user_id: Id) -> Result<bool> {

@@ -5,7 +5,7 @@ use uuid::Uuid;
 use crate::domain::event::{Event, EventKind};
 use crate::domain::group::{
     Group, GroupDetail, GroupKind, GroupRole, GroupSummary, MAX_GROUP_MEMBERS, Member,
-    MemberPresence, MemberRecord, direct_key, validate_group_name,
+    MemberPresence, MemberRecord, direct_key, group_full, validate_group_name,
 };
 use crate::domain::policy::{Action, allows};
 use crate::domain::user::Role;
@@ -301,10 +301,9 @@ impl Services {
         }
         self.require_user(input.user_id).await?;
         let recipients = self.member_ids(group_id).await?;
+        // Refused early here; the store checks again in the same step as the insert.
         if recipients.len() >= MAX_GROUP_MEMBERS {
-            return Err(Error::Conflict(format!(
-                "a group has at most {MAX_GROUP_MEMBERS} members"
-            )));
+            return Err(group_full());
         }
         let now = self.ports.clock.now();
         let added = Member {
