@@ -630,14 +630,6 @@ async fn read_marks_only_move_forward_and_drive_the_unread_count() {
     for i in 0..3 {
         send(&server, &bob_token, &group, "ping", &format!("p{i}")).await;
     }
-    send(
-        &server,
-        &alice,
-        &group,
-        "my own message is never unread",
-        "a1",
-    )
-    .await;
     let unread = |groups: &Value| groups["groups"][0]["unread"].as_u64().unwrap();
     assert_eq!(unread(&server.get("/groups", &alice).await.1), 3);
     let read = format!("/groups/{group}/read");
@@ -651,16 +643,28 @@ async fn read_marks_only_move_forward_and_drive_the_unread_count() {
         .call(Method::PUT, &read, Some(&alice), Some(json!({ "seq": 1 })))
         .await;
     assert_eq!(body["read_seq"], 2, "never moves back");
-    let (_, body) = server
-        .call(Method::PUT, &read, Some(&alice), Some(json!({ "seq": 99 })))
-        .await;
-    assert_eq!(body["read_seq"], 4, "never past the newest message");
+    // Sending marks everything up to one's own message read.
+    send(
+        &server,
+        &alice,
+        &group,
+        "my own message is never unread",
+        "a1",
+    )
+    .await;
     let (_, groups) = server.get("/groups", &alice).await;
     assert_eq!(
         (unread(&groups), groups["groups"][0]["read_seq"].as_i64()),
         (0, Some(4))
     );
     assert_eq!(unread(&server.get("/groups", &bob_token).await.1), 1);
+    send(&server, &bob_token, &group, "pong", "p3").await;
+    let (_, body) = server
+        .call(Method::PUT, &read, Some(&alice), Some(json!({ "seq": 99 })))
+        .await;
+    assert_eq!(body["read_seq"], 5, "never past the newest message");
+    assert_eq!(unread(&server.get("/groups", &alice).await.1), 0);
+    assert_eq!(unread(&server.get("/groups", &bob_token).await.1), 0);
 }
 
 #[tokio::test]
@@ -734,4 +738,78 @@ async fn membership_changes_are_events_to_the_members() {
             && e["at"].is_string()
             && e["id"].is_string()));
     }
+}
+
+#[tokio::test]
+async fn the_group_list_pages_each_group_once_and_counts_unread_from_the_read_mark() {
+    let server = Server::start();
+    let bob_id = server.sign_up("bob").await;
+    server.sign_up("alice").await;
+    let alice = server.login("alice", "phone").await;
+    let bob = server.login("bob", "phone").await;
+    let mut made = Vec::new();
+    for _ in 0..5 {
+        made.push(create_group(&server, &alice, &[&bob_id]).await);
+    }
+    for limit in [1, 2, 5, 50] {
+        let mut seen = Vec::new();
+        let mut cursor: Option<String> = None;
+        loop {
+            let path = match &cursor {
+                Some(c) => format!("/groups?limit={limit}&cursor={c}"),
+                None => format!("/groups?limit={limit}"),
+            };
+            let (status, body) = server.get(&path, &alice).await;
+            assert_eq!(status, StatusCode::OK, "{body}");
+            let groups = body["groups"].as_array().unwrap();
+            assert!(groups.len() <= limit);
+            seen.extend(groups.iter().map(|g| g["id"].as_str().unwrap().to_string()));
+            match body["next_cursor"].as_str() {
+                Some(next) => cursor = Some(next.to_string()),
+                None => break,
+            }
+        }
+        let mut newest_first = made.clone();
+        newest_first.reverse();
+        assert_eq!(seen, newest_first, "limit {limit}");
+    }
+    for bad in [
+        "limit=0",
+        "limit=201",
+        "limit=ten",
+        "cursor=not-a-cursor!",
+        "cursor=Zm9v",
+    ] {
+        let (status, body) = server.get(&format!("/groups?{bad}"), &alice).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{bad}: {body}");
+        assert_eq!(error_code(&body), "invalid_request");
+    }
+
+    // Unread: what others sent after the mark; a send of one's own marks the chat read.
+    let group = &made[0];
+    send(&server, &bob, group, "one", "b1").await;
+    send(&server, &bob, group, "two", "b2").await;
+    let unread = |body: &Value| {
+        body["groups"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|g| g["id"] == group.as_str())
+            .map(|g| {
+                (
+                    g["unread"].as_u64().unwrap(),
+                    g["read_seq"].as_i64().unwrap(),
+                )
+            })
+            .unwrap()
+    };
+    let (_, body) = server.get("/groups", &alice).await;
+    assert_eq!(unread(&body), (2, 0));
+    let (_, body) = server.get("/groups", &bob).await;
+    assert_eq!(unread(&body), (0, 2), "bob read what he sent");
+    send(&server, &alice, group, "three", "a1").await;
+    let (_, body) = server.get("/groups", &alice).await;
+    assert_eq!(unread(&body), (0, 3));
+    let (_, body) = server.get("/groups", &bob).await;
+    assert_eq!(unread(&body), (1, 2));
 }

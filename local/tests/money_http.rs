@@ -671,3 +671,75 @@ async fn authorization_routes_return_400_for_bad_input_and_404_for_unknown_provi
     // Nothing of that was stored: only cast()'s grant is there.
     assert_eq!(authorizations(&server, &cast.member).await.len(), 1);
 }
+
+/// Every item of a paged list, following `next_cursor`; checks each page's size.
+async fn all_pages(
+    server: &Server,
+    token: &str,
+    path: &str,
+    field: &str,
+    limit: usize,
+) -> Vec<Value> {
+    let mut all = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let url = match &cursor {
+            Some(c) => format!("{path}?limit={limit}&cursor={c}"),
+            None => format!("{path}?limit={limit}"),
+        };
+        let (status, body) = server.get(&url, token).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let items = body[field].as_array().unwrap();
+        assert!(items.len() <= limit);
+        all.extend(items.iter().cloned());
+        match body["next_cursor"].as_str() {
+            Some(next) => cursor = Some(next.to_string()),
+            None => return all,
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_ledger_and_the_charges_page_every_item_once_and_refuse_bad_paging() {
+    let server = Server::start();
+    let cast = cast(&server).await;
+    credit(&server, &cast, &cast.member_id, 1_000, "top-up").await;
+    for n in 1..=6 {
+        let (status, body) = server
+            .post(
+                "/charges",
+                Some(&cast.provider),
+                json!({ "payer_id": cast.member_id, "amount": n, "currency": "EUR", "idempotency_key": format!("p{n}") }),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+    }
+    for limit in [1, 4, 200] {
+        let entries = all_pages(&server, &cast.member, "/wallet/entries", "entries", limit).await;
+        let amounts: Vec<i64> = entries
+            .iter()
+            .map(|e| e["amount"].as_i64().unwrap())
+            .collect();
+        assert_eq!(
+            amounts,
+            [1_000, -1, -2, -3, -4, -5, -6],
+            "oldest first, limit {limit}"
+        );
+        let charges = all_pages(&server, &cast.provider, "/charges", "charges", limit).await;
+        let amounts: Vec<i64> = charges
+            .iter()
+            .map(|c| c["amount"].as_i64().unwrap())
+            .collect();
+        assert_eq!(amounts, [6, 5, 4, 3, 2, 1], "newest first, limit {limit}");
+    }
+    // Without a limit: 50 at most, and the last page says so.
+    let (_, body) = server.get("/charges", &cast.member).await;
+    assert_eq!(body["charges"].as_array().unwrap().len(), 6);
+    assert_eq!(body["next_cursor"], Value::Null);
+    for path in ["/wallet/entries", "/charges"] {
+        for bad in ["limit=0", "limit=201", "cursor=%%%", "cursor=Zm9v"] {
+            let (status, body) = server.get(&format!("{path}?{bad}"), &cast.member).await;
+            assert_eq!(status, StatusCode::BAD_REQUEST, "{path}?{bad}: {body}");
+        }
+    }
+}

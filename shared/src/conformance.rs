@@ -33,6 +33,7 @@ macro_rules! conformance_suite {
             a_later_poll_of_a_session_supersedes_the_earlier(),
             failures_are_counted_per_key_and_window(),
             the_member_cap_holds_under_concurrent_additions(),
+            ledger_entries_and_charges_page_in_order_each_once(),
         );
         #[tokio::test]
         $(#[$attr])*
@@ -65,6 +66,7 @@ use futures_util::future::join_all;
 use crate::domain::group::{Group, GroupKind, GroupRole, Member, direct_key};
 use crate::domain::live::{Ticket, TicketRecord};
 use crate::domain::message::{HistoryQuery, NewMessage};
+use crate::domain::page::{Page, PageRequest};
 use crate::domain::session::{Session, SessionRecord};
 use crate::domain::user::{Role, User, UserRecord};
 use crate::domain::{Error, Id, Timestamp, new_id};
@@ -564,6 +566,13 @@ pub async fn a_repeated_client_msg_id_returns_the_original(ports: &Ports) {
         ports.messages.append_message(&orphan, 0).await,
         Err(Error::NotFound(_))
     ));
+    // Nor does one from a user who is not a member (removed meanwhile, say).
+    let outsider = stored_user(ports, "out").await;
+    let intruding = new_message(&group, &outsider, "x", "intruder-1", ports.clock.now());
+    assert!(matches!(
+        ports.messages.append_message(&intruding, 0).await,
+        Err(Error::NotFound(_))
+    ));
 }
 
 pub async fn history_pages_in_ascending_seq_both_ways(ports: &Ports) {
@@ -614,46 +623,33 @@ pub async fn history_pages_in_ascending_seq_both_ways(ports: &Ports) {
         .unwrap();
     assert_eq!(full.messages[3].text, "n4");
     assert_eq!(full.messages[3].sender_id, b.id);
-    // Unread: messages above the mark sent by others.
+    // Each send moved its sender's read mark to it: a sent 7 last, b sent 6.
+    let mark = |user: Id| async move {
+        ports
+            .groups
+            .member(group.id, user)
+            .await
+            .unwrap()
+            .unwrap()
+            .read_seq
+    };
+    assert_eq!((mark(a.id).await, mark(b.id).await), (7, 6));
     assert_eq!(
         ports
-            .messages
-            .unread_count(group.id, a.id, 0)
+            .groups
+            .advance_read_seq(group.id, b.id, 7)
             .await
             .unwrap(),
-        3
-    );
-    assert_eq!(
-        ports
-            .messages
-            .unread_count(group.id, b.id, 0)
-            .await
-            .unwrap(),
-        4
-    );
-    assert_eq!(
-        ports
-            .messages
-            .unread_count(group.id, a.id, 4)
-            .await
-            .unwrap(),
-        1
+        7
     );
     assert_eq!(
         ports
             .groups
-            .advance_read_seq(group.id, a.id, 4)
+            .advance_read_seq(group.id, b.id, 2)
             .await
             .unwrap(),
-        4
-    );
-    assert_eq!(
-        ports
-            .groups
-            .advance_read_seq(group.id, a.id, 2)
-            .await
-            .unwrap(),
-        4
+        7,
+        "never moves back"
     );
     assert!(matches!(
         ports.groups.advance_read_seq(new_id(), a.id, 1).await,
@@ -869,15 +865,33 @@ async fn balance(ports: &Ports, user: Id, currency: &str) -> i64 {
         .map_or(0, |b| b.amount)
 }
 
+/// Every page of a list, in order, at `limit` a page.
+async fn all_pages<T, F, Fut>(limit: usize, mut page_of: F) -> Vec<T>
+where
+    F: FnMut(PageRequest) -> Fut,
+    Fut: std::future::Future<Output = crate::domain::Result<Page<T>>>,
+{
+    let mut all = Vec::new();
+    let mut after = None;
+    loop {
+        let page = page_of(PageRequest { after, limit }).await.unwrap();
+        assert!(page.items.len() <= limit);
+        all.extend(page.items);
+        match page.next {
+            Some(next) => after = Some(next),
+            None => return all,
+        }
+    }
+}
+
 async fn ledger_sum(ports: &Ports, user: Id) -> i64 {
-    ports
-        .ledger
-        .entries(user)
-        .await
-        .unwrap()
-        .iter()
-        .map(|e| e.amount)
-        .sum()
+    all_pages(200, |page| async move {
+        ports.ledger.entries(user, &page).await
+    })
+    .await
+    .iter()
+    .map(|e| e.amount)
+    .sum()
 }
 
 pub async fn credits_are_idempotent_and_refuse_a_reused_key_with_other_parameters(ports: &Ports) {
@@ -941,7 +955,10 @@ pub async fn concurrent_charges_never_overdraw_and_the_ledger_adds_up(
     assert_eq!(ledger_sum(ports, payer).await, 0);
     assert_eq!(balance(ports, payee, "EUR").await, funds);
     assert_eq!(ledger_sum(ports, payee).await, funds);
-    let charged = ports.ledger.charges_of_user(payer).await.unwrap();
+    let charged = all_pages(200, |page| async move {
+        ports.ledger.charges_of_user(payer, &page).await
+    })
+    .await;
     assert_eq!(charged.len(), concurrent / 5);
     assert!(
         charged
@@ -1056,6 +1073,79 @@ pub async fn a_charge_source_is_charged_once(ports: &Ports) {
         .unwrap();
     assert!(!created, "the original key still returns the original");
     assert_eq!(balance(ports, payer, "EUR").await, 350);
+}
+
+pub async fn ledger_entries_and_charges_page_in_order_each_once(ports: &Ports) {
+    let (payer, payee) = (new_id(), new_id());
+    let start = ports.clock.now();
+    for n in 0..4 {
+        let at = start.plus_millis(n);
+        ports
+            .ledger
+            .credit(&credit_request(payer, 100, &format!("page-{n}"), at))
+            .await
+            .unwrap();
+        ports
+            .ledger
+            .charge(&charge_request(
+                payer,
+                payee,
+                10 + n,
+                &format!("page-c{n}"),
+                None,
+                at,
+            ))
+            .await
+            .unwrap();
+    }
+    for limit in [1, 3, 8, 200] {
+        let entries = all_pages(limit, |page| async move {
+            ports.ledger.entries(payer, &page).await
+        })
+        .await;
+        assert_eq!(entries.len(), 8, "limit {limit}");
+        assert!(
+            entries
+                .windows(2)
+                .all(|w| (w[0].created_at, w[0].id) < (w[1].created_at, w[1].id)),
+            "oldest first, each once (limit {limit})"
+        );
+        let charges = all_pages(limit, |page| async move {
+            ports.ledger.charges_of_user(payee, &page).await
+        })
+        .await;
+        let amounts: Vec<i64> = charges.iter().map(|c| c.amount).collect();
+        assert_eq!(amounts, [13, 12, 11, 10], "newest first (limit {limit})");
+    }
+    let first = ports
+        .ledger
+        .entries(
+            payer,
+            &PageRequest {
+                after: None,
+                limit: 8,
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        (first.items.len(), first.next),
+        (8, None),
+        "an exact last page says so"
+    );
+    for forged in ["garbage", "CHARGE#1", "1:not-an-id"] {
+        let page = PageRequest {
+            after: Some(forged.to_string()),
+            limit: 5,
+        };
+        assert!(
+            matches!(
+                ports.ledger.entries(payer, &page).await,
+                Err(Error::Invalid(_))
+            ),
+            "{forged}"
+        );
+    }
 }
 
 pub async fn the_member_cap_holds_under_concurrent_additions(ports: &Ports) {

@@ -13,6 +13,7 @@ use crate::domain::message::{Appended, HistoryPage, HistoryQuery, NewMessage};
 use crate::domain::money::{
     Authorization, Balance, Charge, ChargeRequest, CreditRequest, Idempotency, LedgerEntry,
 };
+use crate::domain::page::{Page, PageRequest};
 use crate::domain::session::{Session, SessionRecord};
 use crate::domain::timer::Timer;
 use crate::domain::user::{User, UserRecord};
@@ -135,11 +136,10 @@ pub trait MessageStore: Send + Sync {
     /// sent one with this `client_msg_id` to this group: then returns that one.
     /// `last_seq_seen` is the group's `last_seq` as the caller last read it: a hint that saves
     /// a read when it is still current (any value is correct, a stale one costs a retry).
-    /// `NotFound` when the group does not exist.
+    /// The sender's read mark moves to the new message in the same step. `NotFound` when the
+    /// group does not exist or the sender is not a member.
     async fn append_message(&self, message: &NewMessage, last_seq_seen: i64) -> Result<Appended>;
     async fn history(&self, group_id: Id, query: HistoryQuery) -> Result<HistoryPage>;
-    /// Messages with `seq > after_seq` sent by someone other than `user_id`.
-    async fn unread_count(&self, group_id: Id, user_id: Id, after_seq: i64) -> Result<u64>;
 }
 
 /// One message taken from an inbox; `receipt` acknowledges it.
@@ -213,9 +213,10 @@ pub trait Ledger: Send + Sync {
     /// `Conflict` for others, `None` when the key is unused.
     async fn replay_charge(&self, idempotency: &Idempotency) -> Result<Option<Charge>>;
     async fn balances(&self, user_id: Id) -> Result<Vec<Balance>>;
-    async fn entries(&self, user_id: Id) -> Result<Vec<LedgerEntry>>;
-    /// Charges where the user is payer or payee, newest first.
-    async fn charges_of_user(&self, user_id: Id) -> Result<Vec<Charge>>;
+    /// A page of the user's ledger entries, oldest first. A cursor not of this list: `Invalid`.
+    async fn entries(&self, user_id: Id, page: &PageRequest) -> Result<Page<LedgerEntry>>;
+    /// A page of the charges where the user is payer or payee, newest first.
+    async fn charges_of_user(&self, user_id: Id, page: &PageRequest) -> Result<Page<Charge>>;
     /// Stores an authorization, replacing the payer's earlier one for the same provider and
     /// currency, if any.
     async fn grant_authorization(&self, authorization: &Authorization) -> Result<()>;

@@ -4,8 +4,11 @@ use axum::extract::State;
 use axum::response::Response;
 use chat_core::Result;
 use chat_core::domain::money::{Authorization, Balance, Charge, LedgerEntry};
+use chat_core::domain::page::PageQuery;
 use chat_core::domain::parse_id;
-use chat_core::http::{ApiRouter, AppState, JsonBody, Path, created_or_found, no_content, reply};
+use chat_core::http::{
+    ApiRouter, AppState, JsonBody, Path, Query, created_or_found, no_content, reply,
+};
 use chat_core::service::{AuthorizationInput, Caller, ChargeInput, CreditInput};
 use http::StatusCode;
 use serde::Serialize;
@@ -42,8 +45,10 @@ pub struct WalletBody {
 
 #[derive(Serialize, ToSchema)]
 pub struct EntriesBody {
-    /// The caller's ledger, oldest first; a balance is the sum of its entries.
+    /// A page of the caller's ledger, oldest first; a balance is the sum of its entries.
     pub entries: Vec<LedgerEntry>,
+    /// The `cursor` of the next page; null on the last.
+    pub next_cursor: Option<String>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -58,8 +63,10 @@ pub struct ChargeBody {
 
 #[derive(Serialize, ToSchema)]
 pub struct ChargesBody {
-    /// Charges where the caller is the payer or the payee.
+    /// A page of the charges where the caller is the payer or the payee, newest first.
     pub charges: Vec<Charge>,
+    /// The `cursor` of the next page; null on the last.
+    pub next_cursor: Option<String>,
 }
 
 /// The caller's balances.
@@ -72,14 +79,25 @@ async fn get_wallet(State(services): State<AppState>, caller: Caller) -> Result<
     reply(StatusCode::OK, &WalletBody { balances })
 }
 
-/// The caller's ledger entries.
+/// The caller's ledger entries, a page at a time.
 #[utoipa::path(
     get, path = "/wallet/entries",
-    responses((status = 200, description = "The ledger", body = EntriesBody)),
+    params(PageQuery),
+    responses((status = 200, description = "A page of the ledger", body = EntriesBody)),
 )]
-async fn list_wallet_entries(State(services): State<AppState>, caller: Caller) -> Result<Response> {
-    let entries = services.ledger_entries(&caller).await?;
-    reply(StatusCode::OK, &EntriesBody { entries })
+async fn list_wallet_entries(
+    State(services): State<AppState>,
+    caller: Caller,
+    Query(query): Query<PageQuery>,
+) -> Result<Response> {
+    let page = services.ledger_entries(&caller, &query).await?;
+    reply(
+        StatusCode::OK,
+        &EntriesBody {
+            entries: page.items,
+            next_cursor: page.next,
+        },
+    )
 }
 
 /// Credits a wallet (admins only); idempotent on `idempotency_key`.
@@ -128,14 +146,25 @@ async fn create_charge(
     created_or_found(created, &ChargeBody { charge })
 }
 
-/// Charges where the caller is the payer or the payee.
+/// Charges where the caller is the payer or the payee, a page at a time.
 #[utoipa::path(
     get, path = "/charges",
-    responses((status = 200, description = "The charges", body = ChargesBody)),
+    params(PageQuery),
+    responses((status = 200, description = "A page of the charges", body = ChargesBody)),
 )]
-async fn list_charges(State(services): State<AppState>, caller: Caller) -> Result<Response> {
-    let charges = services.charges(&caller).await?;
-    reply(StatusCode::OK, &ChargesBody { charges })
+async fn list_charges(
+    State(services): State<AppState>,
+    caller: Caller,
+    Query(query): Query<PageQuery>,
+) -> Result<Response> {
+    let page = services.charges(&caller, &query).await?;
+    reply(
+        StatusCode::OK,
+        &ChargesBody {
+            charges: page.items,
+            next_cursor: page.next,
+        },
+    )
 }
 
 /// The caller lets a provider charge them, up to `max_amount` in one currency, until

@@ -4,8 +4,11 @@ use axum::extract::State;
 use axum::response::Response;
 use chat_core::Result;
 use chat_core::domain::group::{Group, GroupDetail, GroupSummary, Member};
+use chat_core::domain::page::PageQuery;
 use chat_core::domain::parse_id;
-use chat_core::http::{ApiRouter, AppState, JsonBody, Path, created_or_found, no_content, reply};
+use chat_core::http::{
+    ApiRouter, AppState, JsonBody, Path, Query, created_or_found, no_content, reply,
+};
 use chat_core::service::{AddMemberInput, Caller, CreateGroupInput};
 use http::StatusCode;
 use serde::{Deserialize, Serialize};
@@ -33,8 +36,10 @@ pub struct GroupDetailBody {
 
 #[derive(Serialize, ToSchema)]
 pub struct GroupsBody {
-    /// The caller's groups and direct chats, newest first.
+    /// A page of the caller's groups and direct chats, newest first.
     pub groups: Vec<GroupSummary>,
+    /// The `cursor` of the next page; null on the last.
+    pub next_cursor: Option<String>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -61,14 +66,26 @@ async fn create_group(
     created_or_found(created, &GroupDetailBody { group })
 }
 
-/// The caller's groups, with the last `seq`, the read mark and the unread count of each.
+/// The caller's groups, a page at a time, with the last `seq`, the read mark and the unread
+/// count of each.
 #[utoipa::path(
     get, path = "/groups",
-    responses((status = 200, description = "The caller's groups", body = GroupsBody)),
+    params(PageQuery),
+    responses((status = 200, description = "A page of the caller's groups", body = GroupsBody)),
 )]
-async fn list_groups(State(services): State<AppState>, caller: Caller) -> Result<Response> {
-    let groups = services.list_groups(&caller).await?;
-    reply(StatusCode::OK, &GroupsBody { groups })
+async fn list_groups(
+    State(services): State<AppState>,
+    caller: Caller,
+    Query(query): Query<PageQuery>,
+) -> Result<Response> {
+    let page = services.list_groups(&caller, &query).await?;
+    reply(
+        StatusCode::OK,
+        &GroupsBody {
+            groups: page.items,
+            next_cursor: page.next,
+        },
+    )
 }
 
 /// A group with its members.

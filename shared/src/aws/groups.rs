@@ -20,7 +20,7 @@ const MEMBERS_IN_TRANSACTION: usize = 98;
 
 pub(super) const GROUP_SK: &str = "GROUP";
 
-fn member_sk(user_id: Id) -> String {
+pub(super) fn member_sk(user_id: Id) -> String {
     format!("MEMBER#{user_id}")
 }
 

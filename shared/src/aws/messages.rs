@@ -1,9 +1,9 @@
 use async_trait::async_trait;
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
-use aws_sdk_dynamodb::types::{Put, Select, TransactWriteItem, Update};
+use aws_sdk_dynamodb::types::{Put, TransactWriteItem, Update};
 
 use super::attrs::{Item, get_id, get_n, get_s, get_time, id, item, n, s, time, ttl};
-use super::groups::GROUP_SK;
+use super::groups::{GROUP_SK, member_sk};
 use super::{AwsAdapters, sdk_error};
 use crate::domain::message::{Appended, HistoryPage, HistoryQuery, Message, NewMessage};
 use crate::domain::{Error, Id, Result, Timestamp};
@@ -156,6 +156,17 @@ impl MessageStore for AwsAdapters {
                 .expression_attribute_values(":now", time(now))
                 .build()
                 .map_err(Error::internal)?;
+            // The sender's read mark moves to its own message, on the condition that it is a
+            // member: one removed meanwhile can never post.
+            let mark_read = Update::builder()
+                .table_name(&self.settings.groups_table)
+                .key("pk", id(message.group_id))
+                .key("sk", s(member_sk(message.sender_id)))
+                .update_expression("SET read_seq = :next")
+                .condition_expression("attribute_exists(pk)")
+                .expression_attribute_values(":next", n(next))
+                .build()
+                .map_err(Error::internal)?;
             let outcome = self
                 .meter
                 .dynamodb(
@@ -164,6 +175,7 @@ impl MessageStore for AwsAdapters {
                         .transact_items(TransactWriteItem::builder().update(advance).build())
                         .transact_items(TransactWriteItem::builder().put(store).build())
                         .transact_items(TransactWriteItem::builder().put(claim).build())
+                        .transact_items(TransactWriteItem::builder().update(mark_read).build())
                         .send(),
                 )
                 .await;
@@ -185,6 +197,9 @@ impl MessageStore for AwsAdapters {
                     message: original,
                     created: false,
                 });
+            }
+            if failed.get(3) == Some(&true) {
+                return Err(Error::NotFound("group not found".to_string()));
             }
             // The sequence moved on (or the transaction collided): read it again and retry.
             if attempt > 0 || !failed.first().copied().unwrap_or(false) {
@@ -247,34 +262,5 @@ impl MessageStore for AwsAdapters {
             messages.reverse();
         }
         Ok(HistoryPage { messages, has_more })
-    }
-
-    async fn unread_count(&self, group_id: Id, user_id: Id, after_seq: i64) -> Result<u64> {
-        let mut count = 0u64;
-        let mut start = None;
-        loop {
-            let output = self
-                .meter
-                .dynamodb(
-                    self.db
-                        .query()
-                        .table_name(&self.settings.messages_table)
-                        .key_condition_expression("group_id = :group AND seq > :after")
-                        .filter_expression("sender_id <> :me")
-                        .expression_attribute_values(":group", id(group_id))
-                        .expression_attribute_values(":after", n(after_seq))
-                        .expression_attribute_values(":me", id(user_id))
-                        .select(Select::Count)
-                        .set_exclusive_start_key(start)
-                        .send(),
-                )
-                .await
-                .map_err(sdk_error("Query messages unread"))?;
-            count += u64::try_from(output.count()).unwrap_or(0);
-            start = output.last_evaluated_key().cloned();
-            if start.is_none() {
-                return Ok(count);
-            }
-        }
     }
 }

@@ -222,8 +222,18 @@ impl AwsAdapters {
         operation: &str,
         limit: Option<usize>,
     ) -> Result<Vec<attrs::Item>> {
+        self.query_all_from(query, operation, limit, None).await
+    }
+
+    /// [`Self::query_all`] from after the key `start`.
+    pub(crate) async fn query_all_from(
+        &self,
+        query: aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder,
+        operation: &str,
+        limit: Option<usize>,
+        mut start: Option<attrs::Item>,
+    ) -> Result<Vec<attrs::Item>> {
         let mut items = Vec::new();
-        let mut start = None;
         loop {
             let output = self
                 .meter

@@ -1,3 +1,5 @@
+use std::collections::HashMap;
+
 use async_trait::async_trait;
 use aws_sdk_dynamodb::types::{Put, TransactWriteItem, Update};
 
@@ -11,6 +13,7 @@ use crate::domain::money::{
     Authorization, Balance, Charge, ChargeRequest, CreditRequest, EntryKind, Idempotency,
     LedgerEntry, Rate,
 };
+use crate::domain::page::{Page, PageRequest, check_prefixed_cursor};
 use crate::domain::timer::{Timer, TimerState};
 use crate::domain::{Error, Id, Result, Timestamp};
 use crate::ports::{Ledger, TimerStore};
@@ -290,6 +293,46 @@ impl AwsAdapters {
             .map_err(Error::internal)
     }
 
+    /// A page of one kind of the wallet's items (by sort-key prefix); the cursor is the last
+    /// item's sort key, and the next page starts after it.
+    async fn wallet_page(
+        &self,
+        user_id: Id,
+        prefix: &str,
+        newest_first: bool,
+        page: &PageRequest,
+    ) -> Result<(Vec<Item>, Option<String>)> {
+        let pk = wallet_pk(user_id);
+        let start = match &page.after {
+            Some(cursor) => {
+                let sk = check_prefixed_cursor(cursor, prefix)?;
+                Some(HashMap::from([
+                    ("pk".to_string(), s(&pk)),
+                    ("sk".to_string(), s(sk)),
+                ]))
+            }
+            None => None,
+        };
+        let wanted = page.limit + 1;
+        let query = self
+            .db
+            .query()
+            .table_name(&self.settings.money_table)
+            .consistent_read(true)
+            .key_condition_expression("pk = :pk AND begins_with(sk, :prefix)")
+            .expression_attribute_values(":pk", s(&pk))
+            .expression_attribute_values(":prefix", s(prefix))
+            .scan_index_forward(!newest_first)
+            .limit(wanted as i32);
+        let items = self
+            .query_all_from(query, "Query money", Some(wanted), start)
+            .await?;
+        let page = Page::from_one_extra(items, page.limit, |item| {
+            get_s(item, "sk").unwrap_or_default()
+        });
+        Ok((page.items, page.next))
+    }
+
     async fn wallet_items(
         &self,
         user_id: Id,
@@ -479,20 +522,20 @@ impl Ledger for AwsAdapters {
             .collect()
     }
 
-    async fn entries(&self, user_id: Id) -> Result<Vec<LedgerEntry>> {
-        self.wallet_items(user_id, "ENTRY#", false, None)
-            .await?
-            .iter()
-            .map(entry_from)
-            .collect()
+    async fn entries(&self, user_id: Id, page: &PageRequest) -> Result<Page<LedgerEntry>> {
+        let (items, next) = self.wallet_page(user_id, "ENTRY#", false, page).await?;
+        Ok(Page {
+            items: items.iter().map(entry_from).collect::<Result<_>>()?,
+            next,
+        })
     }
 
-    async fn charges_of_user(&self, user_id: Id) -> Result<Vec<Charge>> {
-        self.wallet_items(user_id, "CHARGE#", true, Some(500))
-            .await?
-            .iter()
-            .map(charge_from)
-            .collect()
+    async fn charges_of_user(&self, user_id: Id, page: &PageRequest) -> Result<Page<Charge>> {
+        let (items, next) = self.wallet_page(user_id, "CHARGE#", true, page).await?;
+        Ok(Page {
+            items: items.iter().map(charge_from).collect::<Result<_>>()?,
+            next,
+        })
     }
 
     async fn grant_authorization(&self, authorization: &Authorization) -> Result<()> {

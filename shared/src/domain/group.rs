@@ -99,7 +99,8 @@ pub struct GroupSummary {
     pub group: Group,
     pub my_role: GroupRole,
     pub read_seq: i64,
-    /// Messages with `seq > read_seq` sent by others.
+    /// `last_seq - read_seq`: the messages after the caller's read mark (sending moves the
+    /// sender's mark to its message).
     pub unread: u64,
 }
 

@@ -6,6 +6,7 @@ pub mod group;
 pub mod live;
 pub mod message;
 pub mod money;
+pub mod page;
 pub mod policy;
 pub mod session;
 pub mod time;

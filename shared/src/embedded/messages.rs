@@ -52,6 +52,13 @@ impl MessageStore for EmbeddedStore {
                 )
                 .optional()?
                 .ok_or_else(|| Error::NotFound("group not found".to_string()))?;
+            // The sender's read mark moves to its own message; no member, no message.
+            let member = tx
+                .prepare_cached("UPDATE members SET read_seq = ?3 WHERE group_id = ?1 AND user_id = ?2")?
+                .execute(params![new.group_id, new.sender_id, seq])?;
+            if member == 0 {
+                return Err(Error::NotFound("group not found".to_string()));
+            }
             tx.execute(
                 "INSERT INTO messages (id, group_id, seq, sender_id, text, client_msg_id, sent_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -107,17 +114,6 @@ impl MessageStore for EmbeddedStore {
                 messages.reverse();
             }
             Ok(HistoryPage { messages, has_more })
-        })
-        .await
-    }
-
-    async fn unread_count(&self, group_id: Id, user_id: Id, after_seq: i64) -> Result<u64> {
-        self.call(move |conn| {
-            let count: i64 = conn.prepare_cached("SELECT COUNT(*) FROM messages WHERE group_id = ?1 AND seq > ?2 AND sender_id <> ?3")?
-.query_row(params![group_id, after_seq, user_id],
-                |row| row.get(0),
-            )?;
-            Ok(u64::try_from(count).unwrap_or(0))
         })
         .await
     }

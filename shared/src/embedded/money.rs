@@ -6,6 +6,7 @@ use crate::domain::money::{
     Authorization, Balance, Charge, ChargeRequest, CreditRequest, EntryKind, Idempotency,
     LedgerEntry,
 };
+use crate::domain::page::{Page, PageRequest, parse_time_id_cursor};
 use crate::domain::timer::{Timer, TimerState};
 use crate::domain::{Error, Id, Result, Timestamp};
 use crate::ports::{Ledger, TimerStore};
@@ -336,25 +337,54 @@ impl Ledger for EmbeddedStore {
         .await
     }
 
-    async fn entries(&self, user_id: Id) -> Result<Vec<LedgerEntry>> {
+    async fn entries(&self, user_id: Id, page: &PageRequest) -> Result<Page<LedgerEntry>> {
+        // Oldest first: the first page starts before every (time, id).
+        let (time, id) = match &page.after {
+            Some(cursor) => parse_time_id_cursor(cursor)?,
+            None => (i64::MIN, Id::nil()),
+        };
+        let limit = page.limit;
         self.call(move |conn| {
             let mut statement = conn.prepare_cached(&format!(
-                "SELECT {ENTRY_COLUMNS} FROM ledger_entries WHERE user_id = ?1 ORDER BY created_at, id"
+                "SELECT {ENTRY_COLUMNS} FROM ledger_entries
+                 WHERE user_id = ?1 AND (created_at, id) > (?2, ?3)
+                 ORDER BY created_at, id LIMIT ?4"
             ))?;
-            let rows = statement.query_map([user_id], entry_from_row)?;
-            Ok(rows.collect::<rusqlite::Result<_>>()?)
+            let rows = statement
+                .query_map(params![user_id, time, id, limit as i64 + 1], entry_from_row)?;
+            let items = rows.collect::<rusqlite::Result<_>>()?;
+            Ok(Page::from_one_extra(items, limit, |e: &LedgerEntry| {
+                format!("{}:{}", e.created_at.as_millis(), e.id)
+            }))
         })
         .await
     }
 
-    async fn charges_of_user(&self, user_id: Id) -> Result<Vec<Charge>> {
+    async fn charges_of_user(&self, user_id: Id, page: &PageRequest) -> Result<Page<Charge>> {
+        // Newest first: the first page starts after every (time, id).
+        let (time, id) = match &page.after {
+            Some(cursor) => parse_time_id_cursor(cursor)?,
+            None => (i64::MAX, Id::max()),
+        };
+        let limit = page.limit;
         self.call(move |conn| {
             let mut statement = conn.prepare_cached(&format!(
-                "SELECT {CHARGE_COLUMNS} FROM charges WHERE payer_id = ?1 OR payee_id = ?1
-                 ORDER BY created_at DESC, id DESC LIMIT 500"
+                "SELECT {CHARGE_COLUMNS} FROM (
+                     SELECT {CHARGE_COLUMNS} FROM charges WHERE payer_id = ?1
+                     UNION ALL
+                     SELECT {CHARGE_COLUMNS} FROM charges WHERE payee_id = ?1 AND payer_id != ?1
+                 )
+                 WHERE (created_at, id) < (?2, ?3)
+                 ORDER BY created_at DESC, id DESC LIMIT ?4"
             ))?;
-            let rows = statement.query_map([user_id], charge_from_row)?;
-            Ok(rows.collect::<rusqlite::Result<_>>()?)
+            let rows = statement.query_map(
+                params![user_id, time, id, limit as i64 + 1],
+                charge_from_row,
+            )?;
+            let items = rows.collect::<rusqlite::Result<_>>()?;
+            Ok(Page::from_one_extra(items, limit, |c: &Charge| {
+                format!("{}:{}", c.created_at.as_millis(), c.id)
+            }))
         })
         .await
     }

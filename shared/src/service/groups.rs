@@ -7,6 +7,7 @@ use crate::domain::group::{
     Group, GroupDetail, GroupKind, GroupRole, GroupSummary, MAX_GROUP_MEMBERS, Member,
     MemberPresence, MemberRecord, direct_key, group_full, validate_group_name,
 };
+use crate::domain::page::{Page, PageQuery, parse_time_id_cursor};
 use crate::domain::policy::{Action, allows};
 use crate::domain::user::Role;
 use crate::domain::{Error, Id, Result, new_id};
@@ -223,31 +224,50 @@ impl Services {
     }
 
     /// The caller's groups, newest first, with read marks and unread counts.
-    pub async fn list_groups(&self, caller: &Caller) -> Result<Vec<GroupSummary>> {
-        let mut summaries = Vec::new();
-        for (group, membership) in self.ports.groups.groups_of_user(caller.user.id).await? {
-            let unread = if group.last_seq > membership.read_seq {
-                self.ports
-                    .messages
-                    .unread_count(group.id, caller.user.id, membership.read_seq)
-                    .await?
-            } else {
-                0
-            };
-            summaries.push(GroupSummary {
+    /// A page of the caller's groups, newest first. Unread counts come from the group's
+    /// `last_seq` and the caller's read mark (a send moves the sender's mark to its message),
+    /// never from counting messages: the whole list costs one read of the memberships and
+    /// their groups.
+    pub async fn list_groups(
+        &self,
+        caller: &Caller,
+        query: &PageQuery,
+    ) -> Result<Page<GroupSummary>> {
+        let page = query.request()?;
+        let after = page
+            .after
+            .as_deref()
+            .map(parse_time_id_cursor)
+            .transpose()?;
+        let mut summaries: Vec<GroupSummary> = self
+            .ports
+            .groups
+            .groups_of_user(caller.user.id)
+            .await?
+            .into_iter()
+            .map(|(group, membership)| GroupSummary {
+                unread: u64::try_from(group.last_seq - membership.read_seq).unwrap_or(0),
                 group,
                 my_role: membership.member.role,
                 read_seq: membership.read_seq,
-                unread,
-            });
-        }
+            })
+            .filter(|summary| {
+                after.is_none_or(|(time, id)| {
+                    (summary.group.created_at.as_millis(), summary.group.id) < (time, id)
+                })
+            })
+            .collect();
         summaries.sort_by(|a, b| {
             b.group
                 .created_at
                 .cmp(&a.group.created_at)
                 .then(b.group.id.cmp(&a.group.id))
         });
-        Ok(summaries)
+        summaries.truncate(page.limit + 1);
+        Ok(Page::from_one_extra(summaries, page.limit, |s| {
+            format!("{}:{}", s.group.created_at.as_millis(), s.group.id)
+        })
+        .for_client())
     }
 
     pub async fn rename_group(&self, caller: &Caller, group_id: Id, name: &str) -> Result<Group> {

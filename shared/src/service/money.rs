@@ -7,6 +7,7 @@ use crate::domain::money::{
     Authorization, Balance, Charge, ChargeRequest, CreditRequest, EntryKind, Idempotency,
     LedgerEntry, MAX_AMOUNT, validate_amount, validate_currency, validate_idempotency_key,
 };
+use crate::domain::page::{Page, PageQuery};
 use crate::domain::policy::{Action, allows};
 use crate::domain::user::Role;
 use crate::domain::{Error, Id, Result, Timestamp, new_id};
@@ -328,11 +329,27 @@ impl Services {
         self.ports.ledger.balances(caller.user.id).await
     }
 
-    pub async fn ledger_entries(&self, caller: &Caller) -> Result<Vec<LedgerEntry>> {
-        self.ports.ledger.entries(caller.user.id).await
+    /// A page of the caller's ledger, oldest first; its `next` is the client's cursor.
+    pub async fn ledger_entries(
+        &self,
+        caller: &Caller,
+        query: &PageQuery,
+    ) -> Result<Page<LedgerEntry>> {
+        let page = self
+            .ports
+            .ledger
+            .entries(caller.user.id, &query.request()?)
+            .await?;
+        Ok(page.for_client())
     }
 
-    pub async fn charges(&self, caller: &Caller) -> Result<Vec<Charge>> {
-        self.ports.ledger.charges_of_user(caller.user.id).await
+    /// A page of the charges where the caller is payer or payee, newest first.
+    pub async fn charges(&self, caller: &Caller, query: &PageQuery) -> Result<Page<Charge>> {
+        let page = self
+            .ports
+            .ledger
+            .charges_of_user(caller.user.id, &query.request()?)
+            .await?;
+        Ok(page.for_client())
     }
 }
