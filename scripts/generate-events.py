@@ -75,6 +75,11 @@ event("charge-list-authorizations","GET","/wallet/authorizations","/wallet/autho
 event("charge-revoke-authorization","DELETE","/wallet/authorizations/{authorization_id}",f"/wallet/authorizations/{AUTHORIZATION}",token=ALICE_TOKEN,params={"authorization_id":AUTHORIZATION},status=204)
 event("login-log-out-everywhere","DELETE","/sessions","/sessions",token=ALICE_TOKEN,status=204)
 event("charge-charge-not-authorized","POST","/charges","/charges",token=CAROL_TOKEN,body={"payer_id":BOB,"amount":100,"currency":"EUR","group_id":GROUP,"idempotency_key":"inv-2026-0044"},status=403)
+event("login-block-user","PUT","/blocks/{user_id}",f"/blocks/{BOB}",token=ALICE_TOKEN,params={"user_id":BOB},status=204)
+event("login-unblock-user","DELETE","/blocks/{user_id}",f"/blocks/{BOB}",token=ALICE_TOKEN,params={"user_id":BOB},status=204)
+event("login-list-blocks","GET","/blocks","/blocks",token=ALICE_TOKEN,status=200)
+event("group-manage-hide-group","PUT","/groups/{group_id}/hidden",f"/groups/{GROUP}/hidden",token=ALICE_TOKEN,params={"group_id":GROUP},status=204)
+event("group-manage-unhide-group","DELETE","/groups/{group_id}/hidden",f"/groups/{GROUP}/hidden",token=ALICE_TOKEN,params={"group_id":GROUP},status=204)
 with open("events/expected-status.txt", "w") as f:
     f.write("# Each event in this folder and the status its function must answer, on the fixture of\n"
             "# chat_core::fixture seeded fresh. Written by scripts/generate-events.py; read by\n"

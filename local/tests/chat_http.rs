@@ -813,3 +813,227 @@ async fn the_group_list_pages_each_group_once_and_counts_unread_from_the_read_ma
     let (_, body) = server.get("/groups", &bob).await;
     assert_eq!(unread(&body), (1, 2));
 }
+
+#[tokio::test]
+async fn a_blocked_user_cannot_add_the_blocker_to_a_group_open_a_chat_or_message_it() {
+    let server = Server::start();
+    let alice_id = server.sign_up("alice").await;
+    let mallory_id = server.sign_up("mallory").await;
+    let carol_id = server.sign_up("carol").await;
+    let alice = server.login("alice", "phone").await;
+    let mallory = server.login("mallory", "phone").await;
+    // A direct chat from before the block, and a group mallory owns without alice.
+    let (_, before) = server
+        .post(
+            "/groups",
+            Some(&mallory),
+            json!({ "kind": "direct", "member_ids": [alice_id] }),
+        )
+        .await;
+    let direct = before["group"]["id"].as_str().unwrap().to_string();
+    let mallorys_group = create_group(&server, &mallory, &[&carol_id]).await;
+
+    let block = format!("/blocks/{mallory_id}");
+    for _ in 0..2 {
+        let (status, body) = server.call(Method::PUT, &block, Some(&alice), None).await;
+        assert_eq!(status, StatusCode::NO_CONTENT, "idempotent: {body}");
+    }
+    let (status, body) = server.get("/blocks", &alice).await;
+    assert_eq!(status, StatusCode::OK);
+    let blocked: Vec<&str> = body["blocks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["username"].as_str().unwrap())
+        .collect();
+    assert_eq!(blocked, ["mallory"]);
+
+    let refusals = [
+        server
+            .post(
+                "/groups",
+                Some(&mallory),
+                json!({ "kind": "group", "name": "trap", "member_ids": [carol_id, alice_id] }),
+            )
+            .await,
+        server
+            .post(
+                "/groups",
+                Some(&mallory),
+                json!({ "kind": "direct", "member_ids": [alice_id] }),
+            )
+            .await,
+        server
+            .post(
+                &format!("/groups/{mallorys_group}/members"),
+                Some(&mallory),
+                json!({ "user_id": alice_id }),
+            )
+            .await,
+        send(&server, &mallory, &direct, "are you there?", "m-1").await,
+    ];
+    for (status, body) in &refusals {
+        assert_eq!(*status, StatusCode::FORBIDDEN, "{body}");
+        assert_eq!(error_code(body), "forbidden");
+        assert!(!body.to_string().contains("block"), "neutral: {body}");
+    }
+    // Nothing of that reached alice: no new group, no message.
+    let (_, groups) = server.get("/groups", &alice).await;
+    assert_eq!(groups["groups"].as_array().unwrap().len(), 1, "{groups}");
+    // alice still reaches mallory's chat, and others still reach both.
+    let (status, _) = send(&server, &alice, &direct, "stop it", "a-1").await;
+    assert_eq!(status, StatusCode::CREATED);
+    let carol = server.login("carol", "phone").await;
+    let (status, _) = server
+        .post(
+            "/groups",
+            Some(&carol),
+            json!({ "kind": "group", "name": "ok", "member_ids": [alice_id, mallory_id] }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+
+    for (path, expected) in [
+        (format!("/blocks/{alice_id}"), StatusCode::BAD_REQUEST),
+        ("/blocks/not-an-id".to_string(), StatusCode::BAD_REQUEST),
+        (
+            format!("/blocks/{}", uuid::Uuid::now_v7()),
+            StatusCode::NOT_FOUND,
+        ),
+    ] {
+        let (status, body) = server.call(Method::PUT, &path, Some(&alice), None).await;
+        assert_eq!(status, expected, "{path}: {body}");
+    }
+    assert_eq!(
+        server.call(Method::GET, "/blocks", None, None).await.0,
+        StatusCode::UNAUTHORIZED
+    );
+
+    // Unblocked: everything works again.
+    for _ in 0..2 {
+        let (status, _) = server
+            .call(Method::DELETE, &block, Some(&alice), None)
+            .await;
+        assert_eq!(status, StatusCode::NO_CONTENT);
+    }
+    assert!(
+        server.get("/blocks", &alice).await.1["blocks"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    let (status, _) = send(&server, &mallory, &direct, "sorry", "m-2").await;
+    assert_eq!(status, StatusCode::CREATED);
+    let (status, body) = server
+        .post(
+            &format!("/groups/{mallorys_group}/members"),
+            Some(&mallory),
+            json!({ "user_id": alice_id }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+}
+
+#[tokio::test]
+async fn a_hidden_chat_leaves_the_list_until_a_newer_message_and_anyone_can_leave_a_group() {
+    let server = Server::start();
+    let bob_id = server.sign_up("bob").await;
+    let alice_id = server.sign_up("alice").await;
+    let alice = server.login("alice", "phone").await;
+    let bob = server.login("bob", "phone").await;
+    let (_, chat) = server
+        .post(
+            "/groups",
+            Some(&alice),
+            json!({ "kind": "direct", "member_ids": [bob_id] }),
+        )
+        .await;
+    let chat = chat["group"]["id"].as_str().unwrap().to_string();
+    send(&server, &bob, &chat, "hi", "b-1").await;
+    let listed = |body: &Value| -> Vec<String> {
+        body["groups"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|g| g["id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let hidden = format!("/groups/{chat}/hidden");
+    let (status, _) = server.call(Method::PUT, &hidden, Some(&alice), None).await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    assert!(listed(&server.get("/groups", &alice).await.1).is_empty());
+    assert_eq!(
+        listed(&server.get("/groups", &bob).await.1),
+        [chat.clone()],
+        "only for alice"
+    );
+    // Still a member: history is there.
+    let (status, _) = server
+        .get(&format!("/groups/{chat}/messages"), &alice)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    // A newer message brings it back.
+    send(&server, &bob, &chat, "still there?", "b-2").await;
+    assert_eq!(
+        listed(&server.get("/groups", &alice).await.1),
+        [chat.clone()]
+    );
+    // Hidden again, then shown by hand, or by opening the chat again.
+    server.call(Method::PUT, &hidden, Some(&alice), None).await;
+    let (status, _) = server
+        .call(Method::DELETE, &hidden, Some(&alice), None)
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    assert_eq!(
+        listed(&server.get("/groups", &alice).await.1),
+        [chat.clone()]
+    );
+    server.call(Method::PUT, &hidden, Some(&alice), None).await;
+    let (status, _) = server
+        .post(
+            "/groups",
+            Some(&alice),
+            json!({ "kind": "direct", "member_ids": [bob_id] }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        listed(&server.get("/groups", &alice).await.1),
+        [chat.clone()]
+    );
+    // Not a member, not a group, not an id.
+    let carol_id = server.sign_up("carol").await;
+    let carol = server.login("carol", "phone").await;
+    for (path, expected) in [
+        (hidden.clone(), StatusCode::NOT_FOUND),
+        (
+            format!("/groups/{}/hidden", uuid::Uuid::now_v7()),
+            StatusCode::NOT_FOUND,
+        ),
+        ("/groups/nope/hidden".to_string(), StatusCode::BAD_REQUEST),
+    ] {
+        let (status, _) = server.call(Method::PUT, &path, Some(&carol), None).await;
+        assert_eq!(status, expected, "{path}");
+    }
+    // Any member may leave a group (not a direct chat: that is hidden instead).
+    let group = create_group(&server, &alice, &[&bob_id, &carol_id]).await;
+    let (status, _) = server
+        .call(
+            Method::DELETE,
+            &format!("/groups/{group}/members/{bob_id}"),
+            Some(&bob),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    assert!(!listed(&server.get("/groups", &bob).await.1).contains(&group));
+    let (status, _) = server
+        .call(
+            Method::DELETE,
+            &format!("/groups/{chat}/members/{alice_id}"),
+            Some(&alice),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+}

@@ -34,6 +34,8 @@ macro_rules! conformance_suite {
             failures_are_counted_per_key_and_window(),
             the_member_cap_holds_under_concurrent_additions(),
             ledger_entries_and_charges_page_in_order_each_once(),
+            blocks_are_kept_per_blocker_and_found_among_candidates(),
+            a_member_hides_a_group_until_a_newer_message(),
         );
         #[tokio::test]
         $(#[$attr])*
@@ -1073,6 +1075,98 @@ pub async fn a_charge_source_is_charged_once(ports: &Ports) {
         .unwrap();
     assert!(!created, "the original key still returns the original");
     assert_eq!(balance(ports, payer, "EUR").await, 350);
+}
+
+pub async fn blocks_are_kept_per_blocker_and_found_among_candidates(ports: &Ports) {
+    let (alice, bob, carol, mallory) = (new_id(), new_id(), new_id(), new_id());
+    assert!(ports.blocks.blocked_by(alice).await.unwrap().is_empty());
+    for _ in 0..2 {
+        ports.blocks.block(alice, mallory).await.unwrap();
+    }
+    ports.blocks.block(carol, mallory).await.unwrap();
+    ports.blocks.block(alice, bob).await.unwrap();
+    let mut blocked = ports.blocks.blocked_by(alice).await.unwrap();
+    blocked.sort();
+    let mut expected = vec![mallory, bob];
+    expected.sort();
+    assert_eq!(blocked, expected);
+    let mut blockers = ports
+        .blocks
+        .blockers_among(&[alice, bob, carol, new_id()], mallory)
+        .await
+        .unwrap();
+    blockers.sort();
+    let mut expected = vec![alice, carol];
+    expected.sort();
+    assert_eq!(blockers, expected);
+    assert!(
+        ports
+            .blocks
+            .blockers_among(&[], mallory)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    for _ in 0..2 {
+        ports.blocks.unblock(alice, mallory).await.unwrap();
+    }
+    assert_eq!(ports.blocks.blocked_by(alice).await.unwrap(), [bob]);
+    assert_eq!(
+        ports
+            .blocks
+            .blockers_among(&[alice, carol], mallory)
+            .await
+            .unwrap(),
+        [carol]
+    );
+    ports.blocks.unblock(new_id(), mallory).await.unwrap();
+}
+
+pub async fn a_member_hides_a_group_until_a_newer_message(ports: &Ports) {
+    let (a, b) = (
+        stored_user(ports, "hide-a").await,
+        stored_user(ports, "hide-b").await,
+    );
+    let group = stored_group(ports, &[&a, &b]).await;
+    let listed = |user: Id| async move {
+        ports
+            .groups
+            .groups_of_user(user)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|(g, _)| g.id == group.id)
+            .map(|(g, m)| m.hides(g.last_seq))
+            .expect("still a member")
+    };
+    ports
+        .groups
+        .set_hidden(group.id, a.id, Some(0))
+        .await
+        .unwrap();
+    assert!(listed(a.id).await, "hidden for a");
+    assert!(!listed(b.id).await, "not for b");
+    ports
+        .messages
+        .append_message(
+            &new_message(&group, &b, "newer", "hide-1", ports.clock.now()),
+            0,
+        )
+        .await
+        .unwrap();
+    assert!(!listed(a.id).await, "a newer message shows it");
+    ports
+        .groups
+        .set_hidden(group.id, a.id, Some(1))
+        .await
+        .unwrap();
+    assert!(listed(a.id).await);
+    ports.groups.set_hidden(group.id, a.id, None).await.unwrap();
+    assert!(!listed(a.id).await);
+    assert!(matches!(
+        ports.groups.set_hidden(group.id, new_id(), Some(1)).await,
+        Err(Error::NotFound(_))
+    ));
 }
 
 pub async fn ledger_entries_and_charges_page_in_order_each_once(ports: &Ports) {

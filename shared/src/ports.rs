@@ -127,6 +127,9 @@ pub trait GroupStore: Send + Sync {
     /// The user's groups with the user's membership in each.
     async fn groups_of_user(&self, user_id: Id) -> Result<Vec<(Group, MemberRecord)>>;
     /// Moves the read mark forward to `seq` (never back); returns the mark now stored.
+    /// Hides the group from the member's list while its `last_seq` is at most `hidden_seq`
+    /// (None: shows it again). `NotFound` when the user is not a member.
+    async fn set_hidden(&self, group_id: Id, user_id: Id, hidden_seq: Option<i64>) -> Result<()>;
     async fn advance_read_seq(&self, group_id: Id, user_id: Id, seq: i64) -> Result<i64>;
 }
 
@@ -264,6 +267,22 @@ pub trait Push: Send + Sync {
     async fn close(&self, connection_id: &str, code: u16, reason: &str) -> Result<()>;
 }
 
+/// Who blocked whom. A blocked user cannot put the blocker into a group or a direct chat.
+#[async_trait]
+pub trait BlockStore: Send + Sync {
+    /// Idempotent. `Conflict` beyond `MAX_BLOCKS` blocks of one user.
+    async fn block(&self, blocker: Id, blocked: Id) -> Result<()>;
+    /// Idempotent.
+    async fn unblock(&self, blocker: Id, blocked: Id) -> Result<()>;
+    /// The users `blocker` blocked, in no particular order.
+    async fn blocked_by(&self, blocker: Id) -> Result<Vec<Id>>;
+    /// Which of `candidates` blocked `user`.
+    async fn blockers_among(&self, candidates: &[Id], user: Id) -> Result<Vec<Id>>;
+}
+
+/// The most users one user may block.
+pub const MAX_BLOCKS: usize = 1000;
+
 /// The most deliveries one receive returns (SQS's limit), and so the most receipts an ack
 /// may carry.
 pub const MAX_DELIVERIES_PER_RECEIVE: usize = 10;
@@ -292,5 +311,6 @@ pub struct Ports {
     pub connections: Arc<dyn LiveConnections>,
     pub push: Arc<dyn Push>,
     pub failures: Arc<dyn FailureCounters>,
+    pub blocks: Arc<dyn BlockStore>,
     pub clock: Arc<dyn Clock>,
 }

@@ -21,6 +21,7 @@ pub fn routes() -> ApiRouter {
         .routes(routes!(create_group, list_groups))
         .routes(routes!(get_group, rename_group))
         .routes(routes!(add_member))
+        .routes(routes!(hide_group, unhide_group))
         .routes(routes!(remove_member))
 }
 
@@ -178,5 +179,40 @@ async fn remove_member(
     let group_id = parse_id("group_id", &group_id)?;
     let user_id = parse_id("user_id", &user_id)?;
     services.remove_member(&caller, group_id, user_id).await?;
+    no_content()
+}
+
+/// Hides a chat from the caller's `GET /groups` until a newer message arrives in it (or it
+/// is shown again, or opened again with `POST /groups`). Membership is unchanged.
+#[utoipa::path(
+    put, path = "/groups/{group_id}/hidden",
+    params(("group_id" = uuid::Uuid, Path, description = "The group")),
+    responses((status = 204, description = "Hidden")),
+)]
+async fn hide_group(
+    State(services): State<AppState>,
+    caller: Caller,
+    Path(group_id): Path<String>,
+) -> Result<Response> {
+    services
+        .hide_group(&caller, parse_id("group_id", &group_id)?)
+        .await?;
+    no_content()
+}
+
+/// Shows a hidden chat in the caller's `GET /groups` again.
+#[utoipa::path(
+    delete, path = "/groups/{group_id}/hidden",
+    params(("group_id" = uuid::Uuid, Path, description = "The group")),
+    responses((status = 204, description = "Shown")),
+)]
+async fn unhide_group(
+    State(services): State<AppState>,
+    caller: Caller,
+    Path(group_id): Path<String>,
+) -> Result<Response> {
+    services
+        .unhide_group(&caller, parse_id("group_id", &group_id)?)
+        .await?;
     no_content()
 }

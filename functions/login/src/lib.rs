@@ -25,6 +25,14 @@ pub fn routes() -> ApiRouter {
         .routes(routes!(log_out))
         .routes(routes!(get_me))
         .routes(routes!(create_live_ticket))
+        .routes(routes!(list_blocks))
+        .routes(routes!(block_user, unblock_user))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct BlocksBody {
+    /// The users the caller blocked, by username.
+    pub blocks: Vec<User>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -178,4 +186,52 @@ async fn find_users(
 ) -> Result<Response> {
     let users = services.find_users(&query.username).await?;
     reply(StatusCode::OK, &UsersBody { users })
+}
+
+/// The users the caller blocked.
+#[utoipa::path(
+    get, path = "/blocks",
+    responses((status = 200, description = "The blocked users", body = BlocksBody)),
+)]
+async fn list_blocks(State(services): State<AppState>, caller: Caller) -> Result<Response> {
+    let blocks = services.blocked_users(&caller).await?;
+    reply(StatusCode::OK, &BlocksBody { blocks })
+}
+
+/// Blocks a user: they can no longer add the caller to a group, open a direct chat with the
+/// caller, or message the caller in one (403, without saying why). Idempotent.
+#[utoipa::path(
+    put, path = "/blocks/{user_id}",
+    params(("user_id" = uuid::Uuid, Path, description = "Whom to block")),
+    responses(
+        (status = 204, description = "Blocked"),
+        (status = 409, description = "The caller has blocked as many users as allowed (1,000)"),
+    ),
+)]
+async fn block_user(
+    State(services): State<AppState>,
+    caller: Caller,
+    Path(user_id): Path<String>,
+) -> Result<Response> {
+    services
+        .block_user(&caller, parse_id("user_id", &user_id)?)
+        .await?;
+    no_content()
+}
+
+/// Unblocks a user. Idempotent.
+#[utoipa::path(
+    delete, path = "/blocks/{user_id}",
+    params(("user_id" = uuid::Uuid, Path, description = "Whom to unblock")),
+    responses((status = 204, description = "Not blocked (any more)")),
+)]
+async fn unblock_user(
+    State(services): State<AppState>,
+    caller: Caller,
+    Path(user_id): Path<String>,
+) -> Result<Response> {
+    services
+        .unblock_user(&caller, parse_id("user_id", &user_id)?)
+        .await?;
+    no_content()
 }

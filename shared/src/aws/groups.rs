@@ -4,7 +4,7 @@ use aws_sdk_dynamodb::types::{
 };
 
 use super::attrs::{
-    Item, get_id, get_n, get_opt_s, get_s, get_time, id, item, n, s, time, transact_put,
+    Item, get_id, get_n, get_opt_n, get_opt_s, get_s, get_time, id, item, n, s, time, transact_put,
 };
 use super::messages::{back_off, failed_conditions};
 use super::{AwsAdapters, sdk_error};
@@ -71,6 +71,7 @@ fn member_from(item: &Item) -> Result<MemberRecord> {
             joined_at: get_time(item, "joined_at")?,
         },
         read_seq: get_n(item, "read_seq")?,
+        hidden_seq: get_opt_n(item, "hidden_seq")?,
     })
 }
 
@@ -525,6 +526,33 @@ impl GroupStore for AwsAdapters {
             .into_iter()
             .filter_map(|m| groups.get(&m.group_id).cloned().map(|g| (g, m)))
             .collect())
+    }
+
+    async fn set_hidden(&self, group_id: Id, user_id: Id, hidden_seq: Option<i64>) -> Result<()> {
+        let update = self
+            .db
+            .update_item()
+            .table_name(self.table())
+            .key("pk", id(group_id))
+            .key("sk", s(member_sk(user_id)))
+            .condition_expression("attribute_exists(pk)");
+        let update = match hidden_seq {
+            Some(seq) => update
+                .update_expression("SET hidden_seq = :seq")
+                .expression_attribute_values(":seq", n(seq)),
+            None => update.update_expression("REMOVE hidden_seq"),
+        };
+        match self.meter.dynamodb(update.send()).await {
+            Ok(_) => Ok(()),
+            Err(error) => {
+                let service = error.into_service_error();
+                if service.is_conditional_check_failed_exception() {
+                    Err(Error::NotFound("group not found".to_string()))
+                } else {
+                    Err(sdk_error("UpdateItem groups hidden")(service))
+                }
+            }
+        }
     }
 
     async fn advance_read_seq(&self, group_id: Id, user_id: Id, seq: i64) -> Result<i64> {

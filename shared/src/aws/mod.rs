@@ -16,6 +16,7 @@
 //!   (the ledger) and `CHARGE#<time>#<id>` (a copy of each charge for payer and payee).
 
 mod attrs;
+mod blocks;
 mod failures;
 mod groups;
 mod inbox;
@@ -175,6 +176,7 @@ impl AwsAdapters {
             connections: self.clone(),
             push: self.clone(),
             failures: self.clone(),
+            blocks: self.clone(),
             clock: self.clock.clone(),
         }
     }

@@ -76,6 +76,16 @@ pub struct MemberRecord {
     pub group_id: Id,
     pub member: Member,
     pub read_seq: i64,
+    /// The member hid the chat when its `last_seq` was this: it stays out of the member's
+    /// list until a newer message arrives.
+    pub hidden_seq: Option<i64>,
+}
+
+impl MemberRecord {
+    /// Whether the member's list leaves the group out, given its `last_seq` now.
+    pub fn hides(&self, last_seq: i64) -> bool {
+        self.hidden_seq.is_some_and(|hidden| last_seq <= hidden)
+    }
 }
 
 #[derive(Clone, Debug, Serialize, ToSchema)]

@@ -11,7 +11,7 @@ use crate::ports::GroupStore;
 
 use super::{EmbeddedStore, conflict_on_unique, text_enum};
 
-const MEMBER_COLUMNS: &str = "m.group_id, m.user_id, m.role, m.joined_at, m.read_seq";
+const MEMBER_COLUMNS: &str = "m.group_id, m.user_id, m.role, m.joined_at, m.read_seq, m.hidden_seq";
 
 const GROUP_COLUMNS: &str = "g.id, g.kind, g.name, g.created_by, g.created_at, g.last_seq";
 
@@ -36,6 +36,7 @@ fn member_from_row(row: &Row<'_>, at: usize) -> rusqlite::Result<MemberRecord> {
             joined_at: row.get(at + 3)?,
         },
         read_seq: row.get(at + 4)?,
+        hidden_seq: row.get(at + 5)?,
     })
 }
 
@@ -203,6 +204,21 @@ impl GroupStore for EmbeddedStore {
                 Ok((group_from_row(row)?, member_from_row(row, 6)?))
             })?;
             Ok(rows.collect::<rusqlite::Result<_>>()?)
+        })
+        .await
+    }
+
+    async fn set_hidden(&self, group_id: Id, user_id: Id, hidden_seq: Option<i64>) -> Result<()> {
+        self.call(move |conn| {
+            let updated = conn
+                .prepare_cached(
+                    "UPDATE members SET hidden_seq = ?3 WHERE group_id = ?1 AND user_id = ?2",
+                )?
+                .execute(params![group_id, user_id, hidden_seq])?;
+            if updated == 0 {
+                return Err(Error::NotFound("group not found".to_string()));
+            }
+            Ok(())
         })
         .await
     }

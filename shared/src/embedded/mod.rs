@@ -2,6 +2,7 @@
 //! in-process wake-ups let a waiting long-poll return the moment something is delivered.
 //! Used by chat-local; everything survives a restart.
 
+mod blocks;
 mod failures;
 mod groups;
 mod inbox;
@@ -75,6 +76,7 @@ impl EmbeddedStore {
             connections: self.hub.clone(),
             push: self.hub.clone(),
             failures: self.failures.clone(),
+            blocks: self.clone(),
             clock: self.clock.clone(),
         }
     }

@@ -5,7 +5,7 @@ use crate::domain::{Error, Result};
 /// The schema's steps, in order; `PRAGMA user_version` counts those a database has taken.
 /// Append a step for every change and never edit one that has shipped: a data folder of any
 /// earlier version is brought up to date when it is opened.
-pub(super) const MIGRATIONS: &[&str] = &[BASELINE, AUTHORIZATIONS];
+pub(super) const MIGRATIONS: &[&str] = &[BASELINE, AUTHORIZATIONS, BLOCKS_AND_HIDING];
 
 /// Sets the connection up and migrates the schema. WAL with `synchronous = NORMAL` keeps every
 /// committed write across a crash of the process (not of the machine), and is fast.
@@ -154,6 +154,18 @@ const BASELINE: &str = "
             created_at INTEGER NOT NULL,
             PRIMARY KEY (scope, key)
         ) WITHOUT ROWID;
+";
+
+/// Version 3: blocks between users, and chats a member hid.
+const BLOCKS_AND_HIDING: &str = "
+        CREATE TABLE blocks (
+            blocker BLOB NOT NULL,
+            blocked BLOB NOT NULL,
+            created_at INTEGER NOT NULL,
+            PRIMARY KEY (blocker, blocked)
+        ) WITHOUT ROWID;
+        CREATE INDEX blocks_by_blocked ON blocks (blocked, blocker);
+        ALTER TABLE members ADD COLUMN hidden_seq INTEGER;
 ";
 
 /// Version 2: spending authorizations, one per payer, provider and currency.

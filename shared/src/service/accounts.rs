@@ -316,4 +316,33 @@ impl Services {
         }
         Ok(expired.len())
     }
+
+    /// The caller blocks a user: that user can no longer put the caller into a group or a
+    /// direct chat, nor message the caller in their direct chat. Idempotent.
+    pub async fn block_user(&self, caller: &Caller, user_id: Id) -> Result<()> {
+        if user_id == caller.user.id {
+            return Err(Error::Invalid("you cannot block yourself".to_string()));
+        }
+        self.user(user_id).await?;
+        self.ports.blocks.block(caller.user.id, user_id).await?;
+        tracing::info!(blocker = %caller.user.id, blocked = %user_id, "user blocked");
+        Ok(())
+    }
+
+    /// Idempotent: unblocking someone not blocked changes nothing.
+    pub async fn unblock_user(&self, caller: &Caller, user_id: Id) -> Result<()> {
+        self.ports.blocks.unblock(caller.user.id, user_id).await
+    }
+
+    /// The users the caller blocked, by username.
+    pub async fn blocked_users(&self, caller: &Caller) -> Result<Vec<User>> {
+        let mut users = Vec::new();
+        for id in self.ports.blocks.blocked_by(caller.user.id).await? {
+            if let Some(user) = self.ports.users.user_by_id(id).await? {
+                users.push(user);
+            }
+        }
+        users.sort_by(|a, b| a.username.cmp(&b.username));
+        Ok(users)
+    }
 }

@@ -131,11 +131,17 @@ impl Services {
         for id in &others {
             self.require_user(*id).await?;
         }
+        self.refuse_if_blocked(caller, &others).await?;
 
         let key = (input.kind == GroupKind::Direct).then(|| direct_key(creator, others[0]));
         if let Some(key) = &key
             && let Some(existing) = self.ports.groups.direct_group(key).await?
         {
+            // Opening a chat one hid shows it again.
+            self.ports
+                .groups
+                .set_hidden(existing.id, creator, None)
+                .await?;
             return Ok((self.detail(existing).await?, false));
         }
 
@@ -193,6 +199,42 @@ impl Services {
         Ok((self.with_presence(group, members).await?, true))
     }
 
+    /// 403 when one of `users` blocked the caller: a blocked user cannot put the blocker into
+    /// a group or a chat. The answer does not say who, nor that it is a block.
+    pub(crate) async fn refuse_if_blocked(&self, caller: &Caller, users: &[Id]) -> Result<()> {
+        if self
+            .ports
+            .blocks
+            .blockers_among(users, caller.user.id)
+            .await?
+            .is_empty()
+        {
+            Ok(())
+        } else {
+            Err(Error::Forbidden(
+                "you cannot add this user, or one of these users".to_string(),
+            ))
+        }
+    }
+
+    /// The caller hides a chat from its list until a newer message arrives.
+    pub async fn hide_group(&self, caller: &Caller, group_id: Id) -> Result<()> {
+        let (group, _) = self.membership(caller, group_id).await?;
+        self.ports
+            .groups
+            .set_hidden(group_id, caller.user.id, Some(group.last_seq))
+            .await
+    }
+
+    /// The caller shows a hidden chat again.
+    pub async fn unhide_group(&self, caller: &Caller, group_id: Id) -> Result<()> {
+        self.membership(caller, group_id).await?;
+        self.ports
+            .groups
+            .set_hidden(group_id, caller.user.id, None)
+            .await
+    }
+
     async fn detail(&self, group: Group) -> Result<GroupDetail> {
         let members = self
             .ports
@@ -245,6 +287,7 @@ impl Services {
             .groups_of_user(caller.user.id)
             .await?
             .into_iter()
+            .filter(|(group, membership)| !membership.hides(group.last_seq))
             .map(|(group, membership)| GroupSummary {
                 unread: u64::try_from(group.last_seq - membership.read_seq).unwrap_or(0),
                 group,
@@ -320,6 +363,7 @@ impl Services {
             ));
         }
         self.require_user(input.user_id).await?;
+        self.refuse_if_blocked(caller, &[input.user_id]).await?;
         let recipients = self.member_ids(group_id).await?;
         // Refused early here; the store checks again in the same step as the insert.
         if recipients.len() >= MAX_GROUP_MEMBERS {

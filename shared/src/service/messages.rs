@@ -1,4 +1,5 @@
 use crate::domain::event::Event;
+use crate::domain::group::GroupKind;
 use crate::domain::message::{
     Appended, HistoryPage, HistoryQuery, NewMessage, validate_client_msg_id, validate_text,
 };
@@ -30,6 +31,22 @@ impl Services {
             .ok_or_else(group_not_found)?;
         if !members.iter().any(|m| m.member.user_id == caller.user.id) {
             return Err(group_not_found());
+        }
+        if group.kind == GroupKind::Direct {
+            let other: Vec<Id> = members
+                .iter()
+                .map(|m| m.member.user_id)
+                .filter(|id| *id != caller.user.id)
+                .collect();
+            if !self
+                .ports
+                .blocks
+                .blockers_among(&other, caller.user.id)
+                .await?
+                .is_empty()
+            {
+                return Err(Error::Forbidden("you cannot message this user".to_string()));
+            }
         }
         let appended = self
             .ports
