@@ -1,6 +1,7 @@
 //! chat-local: every function's routes behind one HTTP listener, on the embedded store, and
 //! the live channel (WebSocket) at `/live`.
 
+mod listener;
 mod live;
 
 use std::net::SocketAddr;
@@ -115,6 +116,19 @@ pub struct Cli {
     #[arg(long, env = "CHAT_MAX_SESSIONS_PER_USER", default_value_t = 20,
           value_parser = clap::value_parser!(u64).range(1..10_000))]
     pub max_sessions_per_user: u64,
+    /// The most client connections at once (WebSockets included); more wait to be accepted.
+    #[arg(long, env = "CHAT_MAX_CONNECTIONS", default_value_t = 4096,
+          value_parser = clap::value_parser!(u64).range(1..1_000_000))]
+    pub max_connections: u64,
+    /// Seconds a client has to send a request's headers, and to start its next request on a
+    /// kept-alive connection; then it is disconnected.
+    #[arg(long, env = "CHAT_HEADER_READ_TIMEOUT_SECONDS", default_value_t = 10,
+          value_parser = clap::value_parser!(u64).range(1..3600))]
+    pub header_read_timeout_seconds: u64,
+    /// Seconds a client has to send a request's body once its headers are in; then 408.
+    #[arg(long, env = "CHAT_BODY_READ_TIMEOUT_SECONDS", default_value_t = 30,
+          value_parser = clap::value_parser!(u64).range(1..3600))]
+    pub body_read_timeout_seconds: u64,
     /// Failed log-ins are counted in fixed windows this long.
     #[arg(long, env = "CHAT_FAILED_LOGIN_WINDOW_SECONDS", default_value_t = 300,
           value_parser = clap::value_parser!(u64).range(1..))]
@@ -212,12 +226,17 @@ pub async fn create_user(
 
 /// Serves until Ctrl-C or SIGTERM, then ends waiting long-polls and stops.
 pub async fn serve(
-    addr: SocketAddr,
+    cli: &Cli,
     store: Arc<EmbeddedStore>,
     services: Arc<Services>,
 ) -> std::io::Result<()> {
+    let (addr, max_connections) = (cli.addr, cli.max_connections as usize);
+    let timeouts = listener::Timeouts {
+        header_read: Duration::from_secs(cli.header_read_timeout_seconds),
+        body_read: Duration::from_secs(cli.body_read_timeout_seconds),
+    };
     let listener = tokio::net::TcpListener::bind(addr).await?;
-    tracing::info!(addr = %listener.local_addr()?, "chat-local listening");
+    tracing::info!(addr = %listener.local_addr()?, max_connections, "chat-local listening");
     let sweeper = tokio::spawn(sweep_expired_sessions(services.clone()));
     let app = app(services.clone(), store.hub());
     let shutdown = async move {
@@ -225,11 +244,7 @@ pub async fn serve(
         tracing::info!("shutting down");
         store.close();
     };
-    // The peer's address goes with each request: failed log-ins are limited per address.
-    let app = app.into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await?;
+    listener::serve(listener, app, max_connections, timeouts, shutdown).await;
     sweeper.abort();
     Ok(())
 }

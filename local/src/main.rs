@@ -18,7 +18,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         Some(Command::Openapi) => print!("{}", chat_local::openapi_json()),
         None => {
             let (store, services) = chat_local::open(&cli)?;
-            chat_local::serve(cli.addr, store, services).await?
+            chat_local::serve(&cli, store, services).await?
         }
         Some(Command::CreateUser {
             username,

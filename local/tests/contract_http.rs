@@ -219,3 +219,86 @@ async fn a_second_poll_of_a_session_ends_the_one_still_waiting() {
         started.elapsed()
     );
 }
+
+#[tokio::test]
+async fn a_client_slow_to_send_its_headers_or_idle_too_long_is_disconnected() {
+    let server = Server::start_with(&["--header-read-timeout-seconds", "1"]);
+    // Half a request line, then nothing.
+    let mut slow = tokio::net::TcpStream::connect(server.addr).await.unwrap();
+    slow.write_all(b"POST /users HTTP/1.1\r\nHost: local")
+        .await
+        .unwrap();
+    let started = std::time::Instant::now();
+    let mut answer = Vec::new();
+    tokio::time::timeout(
+        std::time::Duration::from_secs(5),
+        slow.read_to_end(&mut answer),
+    )
+    .await
+    .expect("disconnected, not left hanging")
+    .ok();
+    assert!(started.elapsed() >= std::time::Duration::from_millis(900));
+    // An idle kept-alive connection goes the same way after its request.
+    let mut idle = tokio::net::TcpStream::connect(server.addr).await.unwrap();
+    idle.write_all(b"GET /openapi.json HTTP/1.1\r\nHost: localhost\r\n\r\n")
+        .await
+        .unwrap();
+    let mut answer = Vec::new();
+    tokio::time::timeout(
+        std::time::Duration::from_secs(5),
+        idle.read_to_end(&mut answer),
+    )
+    .await
+    .expect("closed once idle")
+    .unwrap();
+    assert!(String::from_utf8_lossy(&answer).starts_with("HTTP/1.1 200"));
+    // Others are served meanwhile and after.
+    server.sign_up("alice").await;
+}
+
+#[tokio::test]
+async fn a_body_slow_to_arrive_gets_408() {
+    let server = Server::start_with(&["--body-read-timeout-seconds", "1"]);
+    let mut stream = tokio::net::TcpStream::connect(server.addr).await.unwrap();
+    let head = "POST /users HTTP/1.1\r\nHost: localhost\r\nContent-Length: 100\r\n\r\n";
+    stream.write_all(head.as_bytes()).await.unwrap();
+    stream.write_all(br#"{"username":"#).await.unwrap();
+    let mut answer = vec![0u8; 1024];
+    let read = tokio::time::timeout(std::time::Duration::from_secs(5), stream.read(&mut answer))
+        .await
+        .expect("answered within the body time-out")
+        .unwrap();
+    let answer = String::from_utf8_lossy(&answer[..read]);
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    assert!(answer.contains(r#""code":"request_timeout""#), "{answer}");
+}
+
+#[tokio::test]
+async fn connections_beyond_the_cap_wait_until_one_closes() {
+    let server = Server::start_with(&["--max-connections", "2"]);
+    let first = tokio::net::TcpStream::connect(server.addr).await.unwrap();
+    let _second = tokio::net::TcpStream::connect(server.addr).await.unwrap();
+    // Both places are taken: a third client is not served.
+    let client = reqwest::Client::builder()
+        .timeout(std::time::Duration::from_millis(800))
+        .build()
+        .unwrap();
+    assert!(
+        client
+            .get(server.url("/openapi.json"))
+            .send()
+            .await
+            .is_err()
+    );
+    drop(first);
+    let client = reqwest::Client::builder()
+        .timeout(std::time::Duration::from_secs(5))
+        .build()
+        .unwrap();
+    let response = client
+        .get(server.url("/openapi.json"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+}

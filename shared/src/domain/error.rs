@@ -19,6 +19,9 @@ pub enum Error {
     Conflict(String),
     #[error("request body is larger than {0} bytes")]
     PayloadTooLarge(usize),
+    /// The client took too long to send its request.
+    #[error("{0}")]
+    RequestTimeout(String),
     /// Refused for now; the client may try again after `retry_after_secs`.
     #[error("{message}")]
     RateLimited {

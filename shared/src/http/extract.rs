@@ -92,8 +92,29 @@ fn parse_object<T: DeserializeOwned>(body: &[u8]) -> Result<T> {
     serde_json::from_slice(body).map_err(|e| Error::Invalid(format!("invalid JSON body: {e}")))
 }
 
-/// The whole body, refusing more than the limit as soon as it is passed (never buffering it).
+/// How long a body may take to arrive, once its headers have: a request extension, which
+/// chat-local sets from its command line; 30 s without one (a Lambda's body has arrived).
+#[derive(Clone, Copy, Debug)]
+pub struct BodyReadTimeout(pub std::time::Duration);
+
+/// The whole body, refusing more than the limit as soon as it is passed (never buffering it),
+/// and a body that does not arrive in time (408).
 async fn read_body(request: Request) -> Result<Vec<u8>> {
+    let limit = request
+        .extensions()
+        .get::<BodyReadTimeout>()
+        .map_or(std::time::Duration::from_secs(30), |t| t.0);
+    tokio::time::timeout(limit, read_body_now(request))
+        .await
+        .map_err(|_| {
+            Error::RequestTimeout(format!(
+                "the request body did not arrive within {} s",
+                limit.as_secs()
+            ))
+        })?
+}
+
+async fn read_body_now(request: Request) -> Result<Vec<u8>> {
     let mut stream = request.into_body().into_data_stream();
     let mut body = Vec::new();
     while let Some(chunk) = stream.next().await {

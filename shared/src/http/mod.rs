@@ -17,7 +17,7 @@ use http::{HeaderMap, HeaderValue, StatusCode, header};
 use serde::Serialize;
 use utoipa_axum::router::OpenApiRouter;
 
-pub use extract::{ClientAddress, JsonBody, OptionalJsonBody, Path, Query};
+pub use extract::{BodyReadTimeout, ClientAddress, JsonBody, OptionalJsonBody, Path, Query};
 
 use crate::domain::{Error, Result};
 use crate::service::Services;
@@ -41,6 +41,7 @@ pub fn status_of(error: &Error) -> StatusCode {
         Error::NotFound(_) => StatusCode::NOT_FOUND,
         Error::Conflict(_) => StatusCode::CONFLICT,
         Error::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+        Error::RequestTimeout(_) => StatusCode::REQUEST_TIMEOUT,
         Error::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
         Error::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
     }
@@ -57,6 +58,7 @@ pub fn code_of(error: &Error) -> &'static str {
         Error::NotFound(_) => "not_found",
         Error::Conflict(_) => "conflict",
         Error::PayloadTooLarge(_) => "payload_too_large",
+        Error::RequestTimeout(_) => "request_timeout",
         Error::RateLimited { .. } => "rate_limited",
         Error::Internal(_) => "internal",
     }

@@ -45,6 +45,7 @@ pub enum ErrorCode {
     NotFound,
     Conflict,
     PayloadTooLarge,
+    RequestTimeout,
     RateLimited,
     Internal,
 }
