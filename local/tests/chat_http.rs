@@ -503,6 +503,10 @@ async fn group_routes_return_400_for_bad_input_and_413_for_big_bodies() {
         json!({ "text": "hi", "client_msg_id": "" }),
         json!({ "text": "hi", "client_msg_id": "c".repeat(65) }),
         json!({ "text": 7, "client_msg_id": "a" }),
+        // Characters a queue cannot carry: stored, the message would never be delivered.
+        json!({ "text": "ding\u{7}", "client_msg_id": "a" }),
+        json!({ "text": "\u{FFFF}", "client_msg_id": "a" }),
+        json!({ "text": "nul\u{0}", "client_msg_id": "a" }),
     ];
     for body in bad_sends {
         let (status, answer) = server.post(&messages, Some(&alice), body.clone()).await;

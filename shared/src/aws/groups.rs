@@ -6,7 +6,7 @@ use aws_sdk_dynamodb::types::{
 use super::attrs::{
     Item, get_id, get_n, get_opt_n, get_opt_s, get_s, get_time, id, item, n, s, time, transact_put,
 };
-use super::messages::{back_off, failed_conditions};
+use super::messages::{Cancellation, back_off, cancellation, contended, failed_conditions};
 use super::{AwsAdapters, sdk_error};
 use crate::domain::group::{
     Group, GroupKind, GroupRole, MAX_GROUP_MEMBERS, Member, MemberRecord, group_full,
@@ -39,6 +39,9 @@ fn group_item(group: &Group) -> Item {
 /// The group item's `member_count`: kept with every member added or removed, so that the
 /// member cap is a condition of the same transaction as the insert.
 const MEMBER_COUNT: &str = "member_count";
+
+/// Tries of a member's add or removal, which contend on the group item's count.
+const MEMBER_WRITE_ATTEMPTS: usize = 10;
 
 fn group_from(item: &Item) -> Result<Group> {
     Ok(Group {
@@ -234,12 +237,17 @@ impl GroupStore for AwsAdapters {
             .await;
         if let Err(error) = outcome {
             let service = error.into_service_error();
-            if service.is_transaction_canceled_exception() && direct_key.is_some() {
-                return Err(Error::Conflict(
-                    "this direct chat exists already".to_string(),
-                ));
-            }
-            return Err(sdk_error("TransactWriteItems groups")(service));
+            return Err(match cancellation(&service) {
+                // The direct-chat marker is the first item: its condition says the chat exists.
+                Some(Cancellation::Conditions(failed))
+                    if direct_key.is_some() && failed.first() == Some(&true) =>
+                {
+                    Error::Conflict("this direct chat exists already".to_string())
+                }
+                // Nothing was written: the client's retry is safe.
+                Some(Cancellation::Retry) => contended("creating a group"),
+                _ => sdk_error("TransactWriteItems groups")(service),
+            });
         }
         self.batch_put_members(group.id, rest).await
     }
@@ -337,8 +345,9 @@ impl GroupStore for AwsAdapters {
             .expression_attribute_values(":max", n(MAX_GROUP_MEMBERS as i64))
             .build()
             .map_err(Error::internal)?;
-        // A group stored before counts were kept gets its count once, then the add retries.
-        for _ in 0..3 {
+        // A group stored before counts were kept gets its count once, then the add retries;
+        // so does an add that collided with another transaction on the group.
+        for attempt in 0..MEMBER_WRITE_ATTEMPTS {
             let outcome = self
                 .meter
                 .dynamodb(
@@ -370,16 +379,14 @@ impl GroupStore for AwsAdapters {
             }
             if failed.get(1) != Some(&true) {
                 // A conflict with a concurrent transaction: try again.
-                back_off(0).await;
+                back_off(attempt).await;
                 continue;
             }
             if !self.count_members_of_legacy_group(group_id).await? {
                 return Err(group_full());
             }
         }
-        Err(Error::internal(
-            "adding a member: the group stayed contended",
-        ))
+        Err(contended("adding a member"))
     }
 
     async fn delete_member(&self, group_id: Id, user_id: Id) -> Result<bool> {
@@ -400,7 +407,7 @@ impl GroupStore for AwsAdapters {
             .expression_attribute_values(":minus_one", n(-1))
             .build()
             .map_err(Error::internal)?;
-        for _ in 0..3 {
+        for attempt in 0..MEMBER_WRITE_ATTEMPTS {
             let outcome = self
                 .meter
                 .dynamodb(
@@ -441,11 +448,9 @@ impl GroupStore for AwsAdapters {
                     .map_err(sdk_error("DeleteItem groups member"))?;
                 return Ok(output.attributes().is_some_and(|a| !a.is_empty()));
             }
-            back_off(0).await;
+            back_off(attempt).await;
         }
-        Err(Error::internal(
-            "removing a member: the group stayed contended",
-        ))
+        Err(contended("removing a member"))
     }
 
     async fn set_member_role(&self, group_id: Id, user_id: Id, role: GroupRole) -> Result<()> {

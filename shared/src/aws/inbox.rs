@@ -2,6 +2,7 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use aws_sdk_sqs::error::ProvideErrorMetadata;
+use aws_sdk_sqs::operation::receive_message::builders::ReceiveMessageFluentBuilder;
 use aws_sdk_sqs::types::{DeleteMessageBatchRequestEntry, QueueAttributeName};
 
 use super::attrs::{get_opt_n, id, n};
@@ -58,6 +59,26 @@ impl AwsAdapters {
             Err(error) if is_missing_queue(&error) => Err(no_inbox()),
             Err(error) => Err(sdk_error("GetQueueUrl")(error)),
         }
+    }
+}
+
+impl AwsAdapters {
+    /// A long-poll receive. The visibility timeout goes with each receive, so a change of the
+    /// setting reaches queues made before it at once. (Its call gets time limits that leave
+    /// room for the wait: [`super::receive_timeouts`].)
+    pub(super) fn receive_request(
+        &self,
+        url: String,
+        wait_seconds: i32,
+    ) -> ReceiveMessageFluentBuilder {
+        self.sqs
+            .receive_message()
+            .queue_url(url)
+            .max_number_of_messages(RECEIVE_BATCH)
+            .wait_time_seconds(wait_seconds)
+            .visibility_timeout(
+                i32::try_from(self.settings.visibility.as_secs()).unwrap_or(i32::MAX),
+            )
     }
 }
 
@@ -131,11 +152,12 @@ impl Inbox for AwsAdapters {
         let output = self
             .meter
             .sqs(
-                self.sqs
-                    .receive_message()
-                    .queue_url(url)
-                    .max_number_of_messages(RECEIVE_BATCH)
-                    .wait_time_seconds(seconds)
+                self.receive_request(url, seconds)
+                    .customize()
+                    .config_override(
+                        aws_sdk_sqs::config::Builder::default()
+                            .timeout_config(super::receive_timeouts(seconds.max(0) as u64)),
+                    )
                     .send(),
             )
             .await
@@ -267,5 +289,47 @@ impl Inbox for AwsAdapters {
             }
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::super::{call_timeouts, offline_adapters, receive_timeouts};
+
+    #[test]
+    fn a_receive_carries_the_visibility_timeout_and_time_limits_beyond_its_wait() {
+        let adapters = offline_adapters();
+        let receive = adapters.receive_request("https://queue.example/q".to_string(), 20);
+        assert_eq!(
+            receive.get_visibility_timeout(),
+            &Some(adapters.settings.visibility.as_secs() as i32)
+        );
+        let limits = receive_timeouts(20);
+        assert!(limits.operation_attempt_timeout() > Some(Duration::from_secs(20)));
+        assert!(limits.read_timeout() > Some(Duration::from_secs(20)));
+    }
+
+    #[test]
+    fn every_client_fails_a_stalled_call_within_seconds() {
+        let adapters = offline_adapters();
+        for timeouts in [
+            adapters.db.config().timeout_config().cloned(),
+            adapters.sqs.config().timeout_config().cloned(),
+        ] {
+            let timeouts = timeouts.expect("time limits set");
+            assert_eq!(timeouts.connect_timeout(), Some(Duration::from_secs(2)));
+            assert!(timeouts.operation_attempt_timeout() <= Some(Duration::from_secs(5)));
+            assert!(
+                timeouts
+                    .operation_timeout()
+                    .is_some_and(|t| t < Duration::from_secs(10))
+            );
+        }
+        assert_eq!(
+            call_timeouts().operation_timeout(),
+            Some(Duration::from_secs(9))
+        );
     }
 }

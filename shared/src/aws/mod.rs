@@ -153,8 +153,16 @@ impl AwsAdapters {
 
     pub fn new(config: &aws_config::SdkConfig, settings: AwsSettings) -> Arc<AwsAdapters> {
         Arc::new(AwsAdapters {
-            db: DynamoDb::new(config),
-            sqs: Sqs::new(config),
+            db: DynamoDb::from_conf(
+                aws_sdk_dynamodb::config::Builder::from(config)
+                    .timeout_config(call_timeouts())
+                    .build(),
+            ),
+            sqs: Sqs::from_conf(
+                aws_sdk_sqs::config::Builder::from(config)
+                    .timeout_config(call_timeouts())
+                    .build(),
+            ),
             clock: Arc::new(SystemClock),
             meter: Meter::default(),
             queue_url_base: std::sync::OnceLock::new(),
@@ -252,6 +260,29 @@ impl AwsAdapters {
 }
 
 /// The management API client, pointed at the WebSocket API's stage, when there is one.
+/// Every call's time limits: a stalled connection or call fails within seconds (and is
+/// retried by the SDK within the operation's limit) instead of eating a Lambda's budget. A
+/// long poll's receive sets its own ([`receive_timeouts`]).
+pub(crate) fn call_timeouts() -> aws_config::timeout::TimeoutConfig {
+    aws_config::timeout::TimeoutConfig::builder()
+        .connect_timeout(Duration::from_secs(2))
+        .read_timeout(Duration::from_secs(5))
+        .operation_attempt_timeout(Duration::from_secs(5))
+        .operation_timeout(Duration::from_secs(9))
+        .build()
+}
+
+/// A receive that waits `wait_seconds` on the queue: that long plus the usual margin.
+pub(crate) fn receive_timeouts(wait_seconds: u64) -> aws_config::timeout::TimeoutConfig {
+    let wait = Duration::from_secs(wait_seconds);
+    aws_config::timeout::TimeoutConfig::builder()
+        .connect_timeout(Duration::from_secs(2))
+        .read_timeout(wait + Duration::from_secs(5))
+        .operation_attempt_timeout(wait + Duration::from_secs(5))
+        .operation_timeout(wait + Duration::from_secs(9))
+        .build()
+}
+
 fn settings_live_api(
     config: &aws_config::SdkConfig,
     settings: &AwsSettings,
@@ -259,6 +290,7 @@ fn settings_live_api(
     let url = settings.live_management_url.as_ref()?;
     let config = aws_sdk_apigatewaymanagement::config::Builder::from(config)
         .endpoint_url(url)
+        .timeout_config(call_timeouts())
         .build();
     Some(aws_sdk_apigatewaymanagement::Client::from_conf(config))
 }

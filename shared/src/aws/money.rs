@@ -7,7 +7,7 @@ use super::attrs::{
     Item, get_id, get_n, get_opt_id, get_opt_n, get_opt_s, get_opt_time, get_s, get_time, id, item,
     n, s, sortable_time, time, transact_put,
 };
-use super::messages::{back_off, failed_conditions};
+use super::messages::{back_off, contended, failed_conditions};
 use super::{AwsAdapters, sdk_error};
 use crate::domain::money::{
     Authorization, Balance, Charge, ChargeRequest, CreditRequest, EntryKind, Idempotency,
@@ -401,7 +401,7 @@ impl Ledger for AwsAdapters {
             }
             back_off(attempt).await;
         }
-        Err(Error::internal("credit: the wallet stayed contended"))
+        Err(contended("credit"))
     }
 
     async fn charge(&self, request: &ChargeRequest) -> Result<(Charge, bool)> {
@@ -502,7 +502,7 @@ impl Ledger for AwsAdapters {
             // A collision with a concurrent transaction on the same wallet: try again.
             back_off(attempt).await;
         }
-        Err(Error::internal("charge: the wallets stayed contended"))
+        Err(contended("charge"))
     }
 
     async fn replay_charge(&self, idempotency: &Idempotency) -> Result<Option<Charge>> {

@@ -2,6 +2,7 @@ use async_trait::async_trait;
 use aws_sdk_dynamodb::operation::get_item::builders::GetItemFluentBuilder;
 
 use super::attrs::{Item, get_id, get_s, get_time, id, item, s, time, transact_put};
+use super::messages::{Cancellation, cancellation, contended};
 use super::{AwsAdapters, sdk_error};
 use crate::domain::user::{Role, User, UserRecord, username_key};
 use crate::domain::{Error, Id, Result};
@@ -100,11 +101,14 @@ impl UserStore for AwsAdapters {
             Ok(_) => Ok(()),
             Err(error) => {
                 let service = error.into_service_error();
-                if service.is_transaction_canceled_exception() {
-                    Err(Error::Conflict("username is taken".to_string()))
-                } else {
-                    Err(sdk_error("TransactWriteItems users")(service))
-                }
+                Err(match cancellation(&service) {
+                    Some(Cancellation::Conditions(_)) => {
+                        Error::Conflict("username is taken".to_string())
+                    }
+                    // A collision or throttling is not a taken name: nothing was written.
+                    Some(Cancellation::Retry) => contended("creating a user"),
+                    None => sdk_error("TransactWriteItems users")(service),
+                })
             }
         }
     }

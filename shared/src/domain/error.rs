@@ -28,6 +28,9 @@ pub enum Error {
         message: String,
         retry_after_secs: u64,
     },
+    /// Busy for now (a store stayed contended): the client may retry shortly.
+    #[error("{0}")]
+    Unavailable(String),
     /// A fault of ours or of a backing service; the text is logged, never sent to the client.
     #[error("internal error: {0}")]
     Internal(String),

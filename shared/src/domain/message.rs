@@ -59,7 +59,20 @@ pub fn validate_text(text: &str) -> Result<()> {
             "text must be 1 to {MAX_TEXT_BYTES} bytes"
         )));
     }
+    if let Some(refused) = text.chars().find(|c| !is_deliverable(*c)) {
+        return Err(Error::Invalid(format!(
+            "text may not hold the character U+{:04X} (control characters other than tab and \
+             line breaks, and the non-characters U+FFFE and U+FFFF)",
+            refused as u32
+        )));
+    }
     Ok(())
+}
+
+/// What every transport carries: SQS refuses any other character in a message body, so a
+/// text holding one would be stored and never delivered.
+fn is_deliverable(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
 }
 
 pub fn validate_client_msg_id(client_msg_id: &str) -> Result<()> {
@@ -115,6 +128,30 @@ pub struct HistoryPage {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn text_refuses_what_a_queue_cannot_carry() {
+        for fine in [
+            "hi",
+            "tab\tand\nlines\r\n",
+            "emoji 🎉",
+            "\u{E000}",
+            "\u{FFFD}",
+            "中文",
+        ] {
+            assert!(validate_text(fine).is_ok(), "{fine:?}");
+        }
+        for refused in [
+            "\u{0}",
+            "bell\u{7}",
+            "\u{1F}",
+            "\u{FFFE}",
+            "x\u{FFFF}",
+            "\u{8}",
+        ] {
+            assert!(validate_text(refused).is_err(), "{refused:?}");
+        }
+    }
 
     #[test]
     fn text_bounds_are_in_bytes() {

@@ -43,6 +43,7 @@ pub fn status_of(error: &Error) -> StatusCode {
         Error::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
         Error::RequestTimeout(_) => StatusCode::REQUEST_TIMEOUT,
         Error::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+        Error::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
         Error::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }
@@ -60,6 +61,7 @@ pub fn code_of(error: &Error) -> &'static str {
         Error::PayloadTooLarge(_) => "payload_too_large",
         Error::RequestTimeout(_) => "request_timeout",
         Error::RateLimited { .. } => "rate_limited",
+        Error::Unavailable(_) => "unavailable",
         Error::Internal(_) => "internal",
     }
 }
@@ -73,10 +75,14 @@ impl IntoResponse for Error {
         }
         let document = openapi::ErrorBody::new(code_of(&self), self.public_message());
         let mut response = json_response(status_of(&self), &document);
-        if let Error::RateLimited {
-            retry_after_secs, ..
-        } = self
-        {
+        let retry_after = match self {
+            Error::RateLimited {
+                retry_after_secs, ..
+            } => Some(retry_after_secs),
+            Error::Unavailable(_) => Some(1),
+            _ => None,
+        };
+        if let Some(retry_after_secs) = retry_after {
             // Limits are never silent: say when to come back.
             response.headers_mut().insert(
                 header::RETRY_AFTER,

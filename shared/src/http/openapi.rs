@@ -47,6 +47,7 @@ pub enum ErrorCode {
     PayloadTooLarge,
     RequestTimeout,
     RateLimited,
+    Unavailable,
     Internal,
 }
 
