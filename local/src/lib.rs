@@ -139,6 +139,11 @@ pub struct Cli {
     /// Failed log-ins from one client address per window before it gets 429 (0: no limit).
     #[arg(long, env = "CHAT_FAILED_LOGINS_PER_ADDRESS", default_value_t = 30)]
     pub failed_logins_per_address: u32,
+    /// Milliseconds a log-in refused by those limits waits before its 429, so that a flood
+    /// ignoring Retry-After cannot take the CPU from everyone else (0: answer at once).
+    #[arg(long, env = "CHAT_REFUSED_LOGIN_DELAY_MS", default_value_t = 1000,
+          value_parser = clap::value_parser!(u64).range(0..=10_000))]
+    pub refused_login_delay_ms: u64,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -180,6 +185,7 @@ pub fn open(cli: &Cli) -> Result<(Arc<EmbeddedStore>, Arc<Services>)> {
         failed_login_window: Duration::from_secs(cli.failed_login_window_seconds),
         failed_logins_per_user: cli.failed_logins_per_user,
         failed_logins_per_address: cli.failed_logins_per_address,
+        refused_login_delay: Duration::from_millis(cli.refused_login_delay_ms),
     };
     let services = Arc::new(Services::new(store.ports(), config));
     Ok((store, services))

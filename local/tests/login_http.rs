@@ -469,7 +469,15 @@ async fn failed_log_ins_are_limited_per_username_and_per_address_and_logged_with
         assert_eq!(status, StatusCode::UNAUTHORIZED);
     }
     // alice's username has used its failures: even her right password waits, and says how long.
+    // The refusal itself comes after a second (chat-local's default), so that a flood ignoring
+    // Retry-After sends one log-in a second per connection.
+    let started = std::time::Instant::now();
     let (status, retry_after, body) = log_in_as(&server, "ALICE", PASSWORD).await;
+    assert!(
+        started.elapsed() >= Duration::from_millis(900),
+        "{:?}",
+        started.elapsed()
+    );
     assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{body}");
     assert_eq!(error_code(&body), "rate_limited");
     assert!(

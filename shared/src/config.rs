@@ -35,6 +35,8 @@ pub fn number_from_env<T: std::str::FromStr>(name: &str, default: T) -> Result<T
 pub fn config_from_env() -> Result<Config> {
     let defaults = Config::default();
     Ok(Config {
+        // A Lambda never waits to refuse: it would pay for the wait.
+        refused_login_delay: defaults.refused_login_delay,
         max_sessions_per_user: number_from_env(
             "CHAT_MAX_SESSIONS_PER_USER",
             defaults.max_sessions_per_user,

@@ -90,7 +90,7 @@ impl Services {
             return Err(Error::Conflict("username is taken".to_string()));
         }
         let password = password.to_string();
-        let password_hash = self.hashing.run(move || hash_password(&password)).await??;
+        let password_hash = self.hash(move || hash_password(&password)).await??;
         let user = User {
             id: new_id(),
             username: username.to_string(),
@@ -107,6 +107,19 @@ impl Services {
             .await?;
         tracing::info!(user_id = %user.id, role = role.as_str(), "user created");
         Ok(user)
+    }
+
+    /// Password work on the bounded pool. A refusal (the pool is full) waits
+    /// `refused_login_delay` before its 429, as a refusal by the failed-log-in limits does.
+    async fn hash<T: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T> {
+        let outcome = self.hashing.run(work).await;
+        if let Err(Error::RateLimited { .. }) = &outcome {
+            tokio::time::sleep(self.config.refused_login_delay).await;
+        }
+        outcome
     }
 
     /// The window failed log-ins are counted in now, by its end, and the counters a log-in
@@ -146,6 +159,7 @@ impl Services {
             .zip(limits)
             .any(|(count, limit)| limit > 0 && *count >= limit);
         if exhausted {
+            tokio::time::sleep(self.config.refused_login_delay).await;
             let left_ms = window_end.millis_since(self.ports.clock.now()).max(0);
             return Err(Error::RateLimited {
                 message: "too many failed log-ins: try again later".to_string(),
@@ -165,8 +179,7 @@ impl Services {
         let stored_hash = record.as_ref().map(|r| r.password_hash.clone());
         let password = input.password;
         let password_ok = self
-            .hashing
-            .run(move || {
+            .hash(move || {
                 let hash = match stored_hash {
                     Some(hash) => hash,
                     None => dummy_hash()?,

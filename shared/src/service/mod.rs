@@ -48,6 +48,11 @@ pub struct Config {
     pub failed_logins_per_user: u32,
     /// ... a client address with this many.
     pub failed_logins_per_address: u32,
+    /// How long a log-in refused by those limits waits before its 429: a flood that ignores
+    /// `Retry-After` then sends as many log-ins a second as it holds connections, instead of
+    /// taking the CPU from everyone else. chat-local waits a second; a Lambda does not (it
+    /// would pay for the wait, and API Gateway's throttle is its guard).
+    pub refused_login_delay: Duration,
 }
 
 impl Default for Config {
@@ -61,6 +66,7 @@ impl Default for Config {
             failed_login_window: Duration::from_secs(300),
             failed_logins_per_user: 10,
             failed_logins_per_address: 30,
+            refused_login_delay: Duration::ZERO,
         }
     }
 }
