@@ -276,3 +276,57 @@ async fn every_event_gets_its_expected_status_from_its_function() {
         }
     }
 }
+
+/// The guards issue 11 asked of the deployment, which no emulator runs: the HTTP API's
+/// throttle, the functions whose concurrency is bounded, the stage pattern, the token cache.
+#[test]
+fn the_template_throttles_the_api_and_bounds_the_functions_floods_reach() {
+    let template: Value =
+        yaml_serde::from_str(&std::fs::read_to_string(repo_file("template.yaml")).unwrap())
+            .unwrap();
+    let resources = &template["Resources"];
+    let parameters = &template["Parameters"];
+    let throttle = &resources["ChatApi"]["Properties"]["DefaultRouteSettings"];
+    for (setting, parameter) in [
+        ("ThrottlingRateLimit", "ThrottlingRateLimit"),
+        ("ThrottlingBurstLimit", "ThrottlingBurstLimit"),
+    ] {
+        assert!(
+            yaml_serde::to_string(&throttle[setting])
+                .unwrap()
+                .contains(parameter),
+            "{setting} comes from the {parameter} parameter"
+        );
+        assert!(parameters[parameter]["Default"].as_u64().is_some());
+    }
+    for (function, parameter) in [
+        ("LoginFunction", "LoginReservedConcurrency"),
+        ("PollFunction", "PollReservedConcurrency"),
+    ] {
+        let reserved = &resources[function]["Properties"]["ReservedConcurrentExecutions"];
+        assert!(
+            yaml_serde::to_string(reserved).unwrap().contains(parameter),
+            "{function}'s concurrency is reserved by {parameter}"
+        );
+    }
+    assert_eq!(
+        parameters["Stage"]["AllowedPattern"].as_str(),
+        Some("[a-z0-9]{1,16}")
+    );
+    assert_eq!(parameters["TokenCacheSeconds"]["MaxValue"].as_u64(), Some(60));
+    // Every function but login reads users by projection only, without password_hash.
+    for (name, resource) in resources.as_mapping().unwrap() {
+        if resource["Type"].as_str() != Some("AWS::Serverless::Function")
+            || name.as_str() == Some("LoginFunction")
+        {
+            continue;
+        }
+        let policies = yaml_serde::to_string(&resource["Properties"]["Policies"]).unwrap();
+        if policies.contains("UsersTable") {
+            assert!(
+                policies.contains("dynamodb:Attributes") && !policies.contains("password_hash"),
+                "{name:?} may read only public user attributes"
+            );
+        }
+    }
+}
