@@ -313,7 +313,10 @@ fn the_template_throttles_the_api_and_bounds_the_functions_floods_reach() {
         parameters["Stage"]["AllowedPattern"].as_str(),
         Some("[a-z0-9]{1,16}")
     );
-    assert_eq!(parameters["TokenCacheSeconds"]["MaxValue"].as_u64(), Some(60));
+    assert_eq!(
+        parameters["TokenCacheSeconds"]["MaxValue"].as_u64(),
+        Some(60)
+    );
     // Every function but login reads users by projection only, without password_hash.
     for (name, resource) in resources.as_mapping().unwrap() {
         if resource["Type"].as_str() != Some("AWS::Serverless::Function")

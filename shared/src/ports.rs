@@ -87,13 +87,14 @@ pub trait SessionStore: Send + Sync {
         user_ids: &[Id],
         now: Timestamp,
     ) -> Vec<(Id, Result<Vec<Session>>)> {
-        let lookups = user_ids
+        let lookups: Vec<_> = user_ids
             .iter()
-            .map(|id| self.live_sessions_of_user(*id, now));
+            .map(|id| self.live_sessions_of_user(*id, now))
+            .collect();
         user_ids
             .iter()
             .copied()
-            .zip(futures_util::future::join_all(lookups).await)
+            .zip(bounded(lookups).await)
             .collect()
     }
     /// Up to `limit` sessions expired at `now`, for the sweep that deletes their inboxes.
@@ -163,11 +164,14 @@ pub trait Inbox: Send + Sync {
     /// Delivers one body to several inboxes, each on its own (a missing inbox fails only its
     /// own delivery). By default the deliveries run concurrently.
     async fn deliver_to_each(&self, session_ids: &[Id], body: &str) -> Vec<(Id, Result<()>)> {
-        let deliveries = session_ids.iter().map(|id| self.deliver(*id, body));
+        let deliveries: Vec<_> = session_ids
+            .iter()
+            .map(|id| self.deliver(*id, body))
+            .collect();
         session_ids
             .iter()
             .copied()
-            .zip(futures_util::future::join_all(deliveries).await)
+            .zip(bounded(deliveries).await)
             .collect()
     }
     /// Waits up to `wait` and returns as soon as anything is visible. What it returns stays
@@ -265,6 +269,20 @@ pub trait Push: Send + Sync {
     async fn push(&self, connection_id: &str, frame: &str, kind: FrameKind) -> Result<bool>;
     /// Closes the connection with a code and a reason; one that is gone already is no error.
     async fn close(&self, connection_id: &str, code: u16, reason: &str) -> Result<()>;
+}
+
+/// The most calls one fan-out (or any batch of per-item calls) has in flight at once: enough
+/// to overlap round trips, few enough that a 500-member group's message does not open a
+/// thousand connections inside a Lambda's 1,024 file descriptors.
+pub const MAX_CALLS_IN_FLIGHT: usize = 32;
+
+/// Runs the calls at most [`MAX_CALLS_IN_FLIGHT`] at a time; the outcomes come in call order.
+pub async fn bounded<F: std::future::Future>(calls: impl IntoIterator<Item = F>) -> Vec<F::Output> {
+    use futures_util::StreamExt;
+    futures_util::stream::iter(calls)
+        .buffered(MAX_CALLS_IN_FLIGHT)
+        .collect()
+        .await
 }
 
 /// Who blocked whom. A blocked user cannot put the blocker into a group or a direct chat.

@@ -313,3 +313,97 @@ async fn a_second_poll_of_a_session_ends_the_waiting_one_within_one_check() {
         started.elapsed()
     );
 }
+
+#[tokio::test]
+#[ignore = "needs the AWS emulator: run through scripts/test"]
+async fn a_fan_out_to_200_sessions_keeps_at_most_the_bound_of_calls_in_flight_and_reaches_each() {
+    use chat_core::domain::session::{Session, SessionRecord, Token};
+    use chat_core::ports::MAX_CALLS_IN_FLIGHT;
+    let (adapters, services) = on_aws().await;
+    let ports = adapters.ports();
+    let (_, sender) = sign_up_and_login(&services, "sender", "phone").await;
+    let mut member_ids = Vec::new();
+    let mut sessions = Vec::new();
+    for member in 0..2 {
+        let (id, _) = sign_up_and_login(&services, &format!("reader{member}"), "d0").await;
+        let user_id: uuid::Uuid = id.parse().unwrap();
+        member_ids.push(id);
+        // 99 more devices each, stored directly: 200 sessions in all.
+        let now = ports.clock.now();
+        let extra = (0..99).map(|_| {
+            let ports = ports.clone();
+            async move {
+                let session = Session {
+                    id: uuid::Uuid::now_v7(),
+                    user_id,
+                    device: "tablet".to_string(),
+                    created_at: now,
+                    expires_at: now.plus_millis(3_600_000),
+                };
+                ports.inbox.create_inbox(session.id).await.unwrap();
+                let secret_hash = Token::generate(session.id).unwrap().secret_hash();
+                ports
+                    .sessions
+                    .insert_session(&SessionRecord {
+                        session: session.clone(),
+                        secret_hash,
+                    })
+                    .await
+                    .unwrap();
+                session.id
+            }
+        });
+        sessions.extend(chat_core::ports::bounded(extra).await);
+    }
+    let (status, created) = invoke(
+        group_manage::routes,
+        &services,
+        "POST",
+        "/groups",
+        Some(&sender),
+        Some(json!({ "kind": "group", "name": "crowd", "member_ids": member_ids })),
+    )
+    .await;
+    assert_eq!(status, 201, "{created}");
+    let group = created["group"]["id"].as_str().unwrap().to_string();
+
+    adapters.reset_call_counts();
+    let (status, sent) = invoke(
+        send_message::routes,
+        &services,
+        "POST",
+        &format!("/groups/{group}/messages"),
+        Some(&sender),
+        Some(json!({ "text": "to every device", "client_msg_id": "crowd-1" })),
+    )
+    .await;
+    assert_eq!(status, 201, "{sent}");
+    let calls = adapters.call_counts();
+    println!("a fan-out to 200 sessions: {calls:?}");
+    assert!(calls.sqs >= 200, "{calls:?}");
+    assert!(
+        calls.max_in_flight as usize <= MAX_CALLS_IN_FLIGHT,
+        "bounded: {calls:?}"
+    );
+    assert!(
+        calls.max_in_flight as usize >= MAX_CALLS_IN_FLIGHT / 2,
+        "still concurrent: {calls:?}"
+    );
+    // Every one of the 200 sessions has it, once.
+    let received = chat_core::ports::bounded(sessions.iter().map(|session| {
+        let ports = ports.clone();
+        async move {
+            ports
+                .inbox
+                .receive(*session, Duration::ZERO)
+                .await
+                .unwrap()
+                .iter()
+                .filter(|d| d.body.contains("to every device"))
+                .count()
+        }
+    }))
+    .await;
+    assert_eq!(received.len(), 198);
+    assert!(received.iter().all(|n| *n == 1), "{received:?}");
+}

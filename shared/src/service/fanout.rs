@@ -1,10 +1,8 @@
 use std::collections::HashSet;
 
-use futures_util::future::join_all;
-
 use crate::domain::Id;
 use crate::domain::event::Event;
-use crate::ports::FrameKind;
+use crate::ports::{FrameKind, bounded};
 
 use super::Services;
 
@@ -12,7 +10,7 @@ impl Services {
     /// Delivers an event to every live session of every recipient: pushed on the session's
     /// live connection when it has one, put in its inbox otherwise (and when the push fails:
     /// the dead connection is forgotten). Look-ups, pushes and deliveries each run
-    /// concurrently. A session that cannot be reached is logged and skipped: what it missed is
+    /// concurrently, at most `MAX_CALLS_IN_FLIGHT` calls at a time. A session that cannot be reached is logged and skipped: what it missed is
     /// in history, and the fan-out never fails a request. Returns how many sessions got it.
     pub(super) async fn fan_out(
         &self,
@@ -41,7 +39,8 @@ impl Services {
                 Default::default()
             }
         };
-        let pushes = connections.iter().map(|(session_id, connection)| {
+        // Collected first: a lazy iterator of borrowing futures defeats the Send check.
+        let pushes: Vec<_> = connections.iter().map(|(session_id, connection)| {
             let body = &body;
             async move {
                 match self
@@ -64,8 +63,8 @@ impl Services {
                     }
                 }
             }
-        });
-        let fell_back: HashSet<Id> = join_all(pushes).await.into_iter().flatten().collect();
+        }).collect();
+        let fell_back: HashSet<Id> = bounded(pushes).await.into_iter().flatten().collect();
         let pushed = connections.len() - fell_back.len();
         let queued: Vec<Id> = targets
             .into_iter()

@@ -152,10 +152,11 @@ impl Services {
         .to_json();
         let sessions = self.live_session_ids(&others).await;
         let connections = self.ports.connections.connections_of(&sessions).await?;
-        let pushes = connections
+        let pushes: Vec<_> = connections
             .values()
-            .map(|connection| self.ports.push.push(connection, &frame, FrameKind::Signal));
-        futures_util::future::join_all(pushes).await;
+            .map(|connection| self.ports.push.push(connection, &frame, FrameKind::Signal))
+            .collect();
+        crate::ports::bounded(pushes).await;
         Ok(())
     }
 
