@@ -278,10 +278,23 @@ async fn sweep_expired_sessions(services: Arc<Services>) {
     let mut every_minute = tokio::time::interval(Duration::from_secs(60));
     loop {
         every_minute.tick().await;
-        match services.sweep_expired_sessions().await {
-            Ok(0) => {}
-            Ok(swept) => tracing::info!(swept, "expired sessions removed"),
-            Err(error) => tracing::warn!(%error, "session sweep failed"),
+        let mut after = None;
+        loop {
+            match services.sweep_expired_sessions(after).await {
+                Ok((swept, next)) => {
+                    if swept > 0 {
+                        tracing::info!(swept, "expired sessions removed");
+                    }
+                    match next {
+                        Some(next) => after = Some(next),
+                        None => break,
+                    }
+                }
+                Err(error) => {
+                    tracing::warn!(%error, "session sweep failed");
+                    break;
+                }
+            }
         }
     }
 }

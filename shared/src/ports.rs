@@ -97,8 +97,9 @@ pub trait SessionStore: Send + Sync {
             .zip(bounded(lookups).await)
             .collect()
     }
-    /// Up to `limit` sessions expired at `now`, for the sweep that deletes their inboxes.
-    async fn expired_sessions(&self, now: Timestamp, limit: usize) -> Result<Vec<Session>>;
+    /// The ids of sessions expired at `now`, a page at a time (about `limit`; a page may hold
+    /// a few more), each page going on from the last: the sweep deletes them and their inboxes.
+    async fn expired_sessions(&self, now: Timestamp, page: &PageRequest) -> Result<Page<Id>>;
 }
 
 #[async_trait]

@@ -45,8 +45,8 @@ async fn the_sweep_deletes_expired_sessions_and_their_inboxes_only() {
     clock.advance(Duration::from_secs(1801));
     assert!(clock.now() > old.session.expires_at && clock.now() < fresh.session.expires_at);
 
-    assert_eq!(services.sweep_expired_sessions().await.unwrap(), 1);
-    assert_eq!(services.sweep_expired_sessions().await.unwrap(), 0);
+    assert_eq!(services.sweep_expired_sessions(None).await.unwrap().0, 1);
+    assert_eq!(services.sweep_expired_sessions(None).await.unwrap().0, 0);
     let inbox = &services.ports.inbox;
     assert!(matches!(
         inbox.deliver(old.session.id, "{}").await,

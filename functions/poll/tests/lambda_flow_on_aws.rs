@@ -407,3 +407,68 @@ async fn a_fan_out_to_200_sessions_keeps_at_most_the_bound_of_calls_in_flight_an
     assert_eq!(received.len(), 198);
     assert!(received.iter().all(|n| *n == 1), "{received:?}");
 }
+
+#[tokio::test]
+#[ignore = "needs the AWS emulator: run through scripts/test"]
+async fn a_sweep_leaves_no_queue_of_an_expired_session_and_every_live_one() {
+    use chat_core::domain::session::{Session, SessionRecord};
+    let (adapters, services) = on_aws().await;
+    let ports = adapters.ports();
+    let now = ports.clock.now();
+    let user_id = uuid::Uuid::now_v7();
+    let sessions: Vec<(uuid::Uuid, bool)> = (0..35)
+        .map(|n| (uuid::Uuid::now_v7(), n % 7 != 0))
+        .collect();
+    let stored = sessions.iter().map(|(id, expired)| {
+        let ports = ports.clone();
+        async move {
+            let expires_at = if *expired {
+                now.plus_millis(-60_000)
+            } else {
+                now.plus_millis(3_600_000)
+            };
+            ports.inbox.create_inbox(*id).await.unwrap();
+            ports
+                .sessions
+                .insert_session(&SessionRecord {
+                    session: Session {
+                        id: *id,
+                        user_id,
+                        device: "old phone".to_string(),
+                        created_at: now.plus_millis(-7_200_000),
+                        expires_at,
+                    },
+                    secret_hash: [7; 32],
+                })
+                .await
+                .unwrap();
+        }
+    });
+    chat_core::ports::bounded(stored).await;
+    assert_eq!(queue_names(&adapters).await.len(), 35);
+
+    let mut swept = 0;
+    let mut after = None;
+    loop {
+        let (ended, next) = services.sweep_expired_sessions(after).await.unwrap();
+        swept += ended;
+        match next {
+            Some(next) => after = Some(next),
+            None => break,
+        }
+    }
+    assert_eq!(swept, 30);
+    let mut left = queue_names(&adapters).await;
+    left.sort();
+    let mut live: Vec<String> = sessions
+        .iter()
+        .filter(|(_, expired)| !expired)
+        .map(|(id, _)| format!("{}-{}", adapters.settings().queue_prefix, id.simple()))
+        .collect();
+    live.sort();
+    assert_eq!(left, live, "only the live sessions' queues are left");
+    for (id, expired) in &sessions {
+        let item = ports.sessions.session_by_id(*id).await.unwrap();
+        assert_eq!(item.is_none(), *expired, "{id}");
+    }
+}

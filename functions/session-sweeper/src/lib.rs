@@ -5,15 +5,17 @@
 use chat_core::Result;
 use chat_core::service::Services;
 
-/// Sweeps in batches until none are left, at most `max_batches` of them per run (the next
-/// scheduled run takes the rest).
+/// Sweeps page after page (one Scan going on from where it stopped) until the table is done,
+/// at most `max_batches` pages per run (the next scheduled run starts over and takes the rest).
 pub async fn sweep(services: &Services, max_batches: usize) -> Result<usize> {
     let mut swept = 0;
+    let mut after = None;
     for _ in 0..max_batches {
-        let batch = services.sweep_expired_sessions().await?;
-        swept += batch;
-        if batch == 0 {
-            break;
+        let (ended, next) = services.sweep_expired_sessions(after).await?;
+        swept += ended;
+        match next {
+            Some(next) => after = Some(next),
+            None => break,
         }
     }
     Ok(swept)

@@ -1,8 +1,11 @@
+use std::collections::HashMap;
+
 use async_trait::async_trait;
 use aws_sdk_dynamodb::operation::get_item::builders::GetItemFluentBuilder;
 
 use super::attrs::{Item, bytes, get_bytes, get_id, get_s, get_time, id, item, s, time, ttl};
 use super::{AwsAdapters, sdk_error};
+use crate::domain::page::{Page, PageRequest};
 use crate::domain::session::{Session, SessionRecord};
 use crate::domain::{Error, Id, Result, Timestamp};
 use crate::ports::SessionStore;
@@ -22,6 +25,9 @@ fn session_from(item: &Item) -> Result<SessionRecord> {
             .map_err(|_| Error::internal("stored secret hash is not 32 bytes"))?,
     })
 }
+
+/// How long an expired session's item outlives its expiry before TTL may delete it.
+const SWEEP_GRACE_MS: i64 = 24 * 3_600_000;
 
 impl AwsAdapters {
     /// A consistent read: it authorizes requests, and the first request with a new token must
@@ -45,7 +51,12 @@ impl SessionStore for AwsAdapters {
             ("device", Some(s(&session.device))),
             ("created_at", Some(time(session.created_at))),
             ("expires_at", Some(time(session.expires_at))),
-            ("ttl", Some(ttl(session.expires_at))),
+            // DynamoDB deletes the item a day after it expires: the sweeper, every 15 minutes,
+            // finds it first and deletes its queue with it.
+            (
+                "ttl",
+                Some(ttl(session.expires_at.plus_millis(SWEEP_GRACE_MS))),
+            ),
             ("secret_hash", Some(bytes(&record.secret_hash))),
         ]);
         self.meter
@@ -100,9 +111,14 @@ impl SessionStore for AwsAdapters {
             .collect()
     }
 
-    async fn expired_sessions(&self, now: Timestamp, limit: usize) -> Result<Vec<Session>> {
-        let mut sessions = Vec::new();
-        let mut start = None;
+    async fn expired_sessions(&self, now: Timestamp, page: &PageRequest) -> Result<Page<Id>> {
+        // The Scan goes on from where the last page stopped (never from the table's start
+        // again), reads only ids, and ends a page at a scan page's end, once it has enough.
+        let mut start = page
+            .after
+            .as_ref()
+            .map(|cursor| HashMap::from([("id".to_string(), s(cursor))]));
+        let mut ids = Vec::new();
         loop {
             let output = self
                 .meter
@@ -112,6 +128,7 @@ impl SessionStore for AwsAdapters {
                         .table_name(&self.settings.sessions_table)
                         // Tickets share the table and expire too; only sessions have a user.
                         .filter_expression("expires_at <= :now AND attribute_exists(user_id)")
+                        .projection_expression("id")
                         .expression_attribute_values(":now", time(now))
                         .set_exclusive_start_key(start)
                         .send(),
@@ -119,14 +136,18 @@ impl SessionStore for AwsAdapters {
                 .await
                 .map_err(sdk_error("Scan sessions"))?;
             for item in output.items() {
-                sessions.push(session_from(item)?.session);
-                if sessions.len() >= limit {
-                    return Ok(sessions);
-                }
+                ids.push(get_id(item, "id")?);
             }
-            start = output.last_evaluated_key().cloned();
-            if start.is_none() {
-                return Ok(sessions);
+            let next = output
+                .last_evaluated_key()
+                .and_then(|key| key.get("id"))
+                .and_then(|id| id.as_s().ok())
+                .cloned();
+            match next {
+                Some(next) if ids.len() < page.limit => {
+                    start = Some(HashMap::from([("id".to_string(), s(&next))]));
+                }
+                next => return Ok(Page { items: ids, next }),
             }
         }
     }

@@ -3,6 +3,7 @@
 use async_trait::async_trait;
 use rusqlite::{OptionalExtension, Row, params};
 
+use crate::domain::page::{Page, PageRequest, parse_time_id_cursor};
 use crate::domain::session::{Session, SessionRecord};
 use crate::domain::{Id, Result, Timestamp};
 use crate::ports::SessionStore;
@@ -114,16 +115,27 @@ impl SessionStore for EmbeddedStore {
         }
     }
 
-    async fn expired_sessions(&self, now: Timestamp, limit: usize) -> Result<Vec<Session>> {
-        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+    async fn expired_sessions(&self, now: Timestamp, page: &PageRequest) -> Result<Page<Id>> {
+        let (time, id) = match &page.after {
+            Some(cursor) => parse_time_id_cursor(cursor)?,
+            None => (i64::MIN, Id::nil()),
+        };
+        let limit = page.limit;
         self.call(move |conn| {
-            let mut statement = conn.prepare_cached(&format!(
-                "SELECT {SESSION_COLUMNS} FROM sessions WHERE expires_at <= ?1 LIMIT ?2"
-            ))?;
-            let rows = statement.query_map(params![now, limit], session_from_row)?;
-            Ok(rows
-                .map(|r| r.map(|record| record.session))
-                .collect::<rusqlite::Result<_>>()?)
+            let mut statement = conn.prepare_cached(
+                "SELECT id, expires_at FROM sessions
+                 WHERE expires_at <= ?1 AND (expires_at, id) > (?2, ?3)
+                 ORDER BY expires_at, id LIMIT ?4",
+            )?;
+            let rows = statement.query_map(params![now, time, id, limit as i64 + 1], |row| {
+                Ok((row.get::<_, Id>(0)?, row.get::<_, i64>(1)?))
+            })?;
+            let found: Vec<(Id, i64)> = rows.collect::<rusqlite::Result<_>>()?;
+            let page = Page::from_one_extra(found, limit, |(id, at)| format!("{at}:{id}"));
+            Ok(Page {
+                items: page.items.into_iter().map(|(id, _)| id).collect(),
+                next: page.next,
+            })
         })
         .await
     }

@@ -3,6 +3,7 @@ use utoipa::ToSchema;
 
 use serde::{Deserialize, Serialize};
 
+use crate::domain::page::PageRequest;
 use crate::domain::policy::{Action, allows};
 use crate::domain::session::{Session, SessionRecord, Token, device_or_default};
 use crate::domain::user::{
@@ -266,10 +267,12 @@ impl Services {
     /// its inbox is gone.
     async fn end_session(&self, session_id: Id) -> Result<()> {
         self.token_cache.forget(session_id);
-        // The connection is found through the session: close it before the session goes.
+        // The connection is found through the session: close it before the session goes. The
+        // inbox goes before the session too: a failure between the two leaves a session the
+        // next sweep ends, never a queue that nothing names.
         self.end_live(session_id).await?;
-        self.ports.sessions.delete_session(session_id).await?;
         self.ports.inbox.delete_inbox(session_id).await?;
+        self.ports.sessions.delete_session(session_id).await?;
         tracing::info!(session_id = %session_id, "session ended");
         Ok(())
     }
@@ -318,16 +321,27 @@ impl Services {
     }
 
     /// Deletes the sessions that expired and their inboxes; returns how many.
-    pub async fn sweep_expired_sessions(&self) -> Result<usize> {
+    /// One page of the sweep of expired sessions, from `after` (None: the start): each
+    /// session ends as a logout would, at most `MAX_CALLS_IN_FLIGHT` at a time. Returns how
+    /// many ended and where the next page starts (None: the sweep is done).
+    pub async fn sweep_expired_sessions(
+        &self,
+        after: Option<String>,
+    ) -> Result<(usize, Option<String>)> {
         let now = self.ports.clock.now();
-        let expired = self.ports.sessions.expired_sessions(now, 500).await?;
-        for session in &expired {
-            self.token_cache.forget(session.id);
-            self.end_live(session.id).await?;
-            self.ports.inbox.delete_inbox(session.id).await?;
-            self.ports.sessions.delete_session(session.id).await?;
+        let page = self
+            .ports
+            .sessions
+            .expired_sessions(now, &PageRequest { after, limit: 500 })
+            .await?;
+        let endings: Vec<_> = page.items.iter().map(|id| self.end_session(*id)).collect();
+        let ended = crate::ports::bounded(endings).await;
+        let swept = ended.iter().filter(|outcome| outcome.is_ok()).count();
+        if let Some(Err(error)) = ended.into_iter().find(Result::is_err) {
+            // The rest of the sweep goes on; the next run tries these again.
+            tracing::warn!(%error, "ending an expired session failed");
         }
-        Ok(expired.len())
+        Ok((swept, page.next))
     }
 
     /// The caller blocks a user: that user can no longer put the caller into a group or a
