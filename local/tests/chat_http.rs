@@ -18,12 +18,20 @@ async fn a_message_reaches_every_device_of_every_member_and_a_waiting_poll_retur
     let alice_laptop = server.login("alice", "laptop").await;
     let bob_phone = server.login("bob", "phone").await;
     let group = create_group(&server, &alice_phone, &[&bob]).await;
+    // One group_created event, naming everyone, reaches every device.
     for token in [&alice_phone, &alice_laptop, &bob_phone] {
         let events = drain(&server, token).await;
+        let created: Vec<&Value> = events
+            .iter()
+            .filter(|e| e["type"] == "group_created")
+            .collect();
+        assert_eq!(created.len(), 1, "{events:?}");
+        assert_eq!(created[0]["group"]["id"], group.as_str());
         assert!(
-            events
-                .iter()
-                .any(|e| e["type"] == "member_added" && e["user_id"] == bob.as_str())
+            created[0]["member_ids"]
+                .as_array()
+                .unwrap()
+                .contains(&json!(bob))
         );
     }
 

@@ -90,7 +90,7 @@ fn the_readme_walkthrough_works_as_written() {
         r#""device":"phone""#,
         r#"{"type":"message","text":"HiAlice!Saturdayat10?","seq":1}"#,
         r#"{"events":[],"ack":null}"#,
-        r#"["member_added","message"]"#,
+        r#"["group_created","message"]"#,
         r#"{"name":"weekend","last_seq":1,"read_seq":0,"unread":1}"#,
         r#"{"seq":1,"text":"HiAlice!Saturdayat10?"}"#,
         r#"{"read_seq":1}200"#,
@@ -100,7 +100,7 @@ fn the_readme_walkthrough_works_as_written() {
         r#""amount":50,"currency":"EUR","group_id":"#,
         r#"{"max_amount":2000,"remaining":2000}"#,
         r#"{"balances":[{"currency":"EUR","amount":4950}]}{"balances":[{"currency":"EUR","amount":50}]}[1950]"#,
-        r#"["message","member_added","timer","timer","timer","timer","charge"]204"#,
+        r#"["message","group_created","timer","timer","timer","timer","charge"]204"#,
         r#"{"error":{"code":"unauthorized""#,
     ] {
         assert!(shown.contains(expected), "missing {expected} in:\n{stdout}");

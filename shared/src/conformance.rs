@@ -175,6 +175,16 @@ pub async fn users_are_unique_ignoring_case_and_found_by_id_and_name(ports: &Por
         Err(Error::Conflict(_))
     ));
     assert!(ports.users.user_by_id(new_id()).await.unwrap().is_none());
+    let (nobody, nobody_else) = (new_id(), new_id());
+    assert_eq!(
+        ports
+            .users
+            .missing_users(&[user.id, nobody, user.id, nobody_else])
+            .await
+            .unwrap(),
+        [nobody, nobody_else]
+    );
+    assert!(ports.users.missing_users(&[]).await.unwrap().is_empty());
     assert!(
         ports
             .users
@@ -1125,6 +1135,15 @@ pub async fn blocks_are_kept_per_blocker_and_found_among_candidates(ports: &Port
             .await
             .unwrap()
             .is_empty()
+    );
+    assert_eq!(
+        ports
+            .blocks
+            .blockers_among(&[carol, carol], mallory)
+            .await
+            .unwrap(),
+        [carol],
+        "a candidate named twice is one"
     );
     for _ in 0..2 {
         ports.blocks.unblock(alice, mallory).await.unwrap();

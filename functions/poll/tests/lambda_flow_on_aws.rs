@@ -168,7 +168,7 @@ async fn two_users_chat_through_the_lambda_handlers_and_logging_out_deletes_the_
     assert_eq!(status, 201, "{created}");
     let group = created["group"]["id"].as_str().unwrap().to_string();
     let (joined, ack) = poll(&services, &bob_token, 5, None).await;
-    assert_eq!(joined[0]["type"], "member_added");
+    assert_eq!(joined[0]["type"], "group_created");
     poll(&services, &bob_token, 0, ack.as_deref()).await;
 
     let (status, sent) = invoke(

@@ -107,7 +107,11 @@ impl BlockStore for AwsAdapters {
 
     async fn blockers_among(&self, candidates: &[Id], user: Id) -> Result<Vec<Id>> {
         let mut blockers = Vec::new();
-        for chunk in candidates.chunks(100) {
+        // A batch may not name a key twice.
+        let mut unique = candidates.to_vec();
+        unique.sort();
+        unique.dedup();
+        for chunk in unique.chunks(100) {
             let mut keys = KeysAndAttributes::builder()
                 .consistent_read(true)
                 .projection_expression("#pk, #blocked")

@@ -24,12 +24,32 @@ pub struct Event {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum EventKind {
-    Message { message: Message },
-    MemberAdded { user_id: Uuid, by: Uuid },
-    MemberRemoved { user_id: Uuid, by: Uuid },
-    GroupUpdated { group: Group },
-    Timer { timer: TimerView },
-    Charge { charge: Charge },
+    Message {
+        message: Message,
+    },
+    /// A new group or direct chat, with everyone in it (creator first).
+    GroupCreated {
+        group: Group,
+        member_ids: Vec<Uuid>,
+        by: Uuid,
+    },
+    MemberAdded {
+        user_id: Uuid,
+        by: Uuid,
+    },
+    MemberRemoved {
+        user_id: Uuid,
+        by: Uuid,
+    },
+    GroupUpdated {
+        group: Group,
+    },
+    Timer {
+        timer: TimerView,
+    },
+    Charge {
+        charge: Charge,
+    },
 }
 
 impl Event {

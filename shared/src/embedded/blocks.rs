@@ -52,7 +52,9 @@ impl BlockStore for EmbeddedStore {
     }
 
     async fn blockers_among(&self, candidates: &[Id], user: Id) -> Result<Vec<Id>> {
-        let candidates = candidates.to_vec();
+        let mut candidates = candidates.to_vec();
+        candidates.sort();
+        candidates.dedup();
         self.call(move |conn| {
             let mut statement =
                 conn.prepare_cached("SELECT 1 FROM blocks WHERE blocked = ?1 AND blocker = ?2")?;

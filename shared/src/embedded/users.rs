@@ -60,6 +60,21 @@ impl UserStore for EmbeddedStore {
         .await
     }
 
+    async fn missing_users(&self, ids: &[Id]) -> Result<Vec<Id>> {
+        let ids = ids.to_vec();
+        self.call(move |conn| {
+            let mut statement = conn.prepare_cached("SELECT 1 FROM users WHERE id = ?1")?;
+            let mut missing = Vec::new();
+            for id in ids {
+                if !statement.exists([id])? {
+                    missing.push(id);
+                }
+            }
+            Ok(missing)
+        })
+        .await
+    }
+
     async fn user_by_username(&self, username: &str) -> Result<Option<UserRecord>> {
         let key = username_key(username);
         self.call(move |conn| {

@@ -128,8 +128,8 @@ impl Services {
             }
             _ => {}
         }
-        for id in &others {
-            self.require_user(*id).await?;
+        if let Some(missing) = self.ports.users.missing_users(&others).await?.first() {
+            return Err(Error::NotFound(format!("user {missing} not found")));
         }
         self.refuse_if_blocked(caller, &others).await?;
 
@@ -183,18 +183,19 @@ impl Services {
             }
             Err(other) => return Err(other),
         }
+        // One event for the whole group, not one per member: a 500-member group is one
+        // fan-out of 500 users' sessions, not 499 of them.
         let everyone: Vec<Id> = members.iter().map(|m| m.user_id).collect();
-        for id in &others {
-            let event = Event::new(
-                Some(group.id),
-                now,
-                EventKind::MemberAdded {
-                    user_id: *id,
-                    by: creator,
-                },
-            );
-            self.fan_out(&everyone, &event, None).await;
-        }
+        let event = Event::new(
+            Some(group.id),
+            now,
+            EventKind::GroupCreated {
+                group: group.clone(),
+                member_ids: everyone.clone(),
+                by: creator,
+            },
+        );
+        self.fan_out(&everyone, &event, None).await;
         tracing::info!(group_id = %group.id, kind = group.kind.as_str(), members = members.len(), "group created");
         Ok((self.with_presence(group, members).await?, true))
     }
