@@ -116,7 +116,8 @@ pub struct Cli {
     #[arg(long, env = "CHAT_MAX_SESSIONS_PER_USER", default_value_t = 20,
           value_parser = clap::value_parser!(u64).range(1..10_000))]
     pub max_sessions_per_user: u64,
-    /// The most client connections at once (WebSockets included); more wait to be accepted.
+    /// The most HTTP connections served at once; more wait to be accepted. (A WebSocket
+    /// counts until it is open; open sockets are one per session, not counted here.)
     #[arg(long, env = "CHAT_MAX_CONNECTIONS", default_value_t = 4096,
           value_parser = clap::value_parser!(u64).range(1..1_000_000))]
     pub max_connections: u64,

@@ -1,6 +1,6 @@
 //! chat-local's accept loop: what `axum::serve` does, plus what a server facing slow or
-//! hostile clients needs. At most `max_connections` at once (the next waits in the kernel's
-//! backlog); a client that takes longer than [`Timeouts::header_read`] to send a request's
+//! hostile clients needs. At most `max_connections` HTTP connections at once (the next waits
+//! in the kernel's backlog; a connection upgraded to a WebSocket leaves the count once open); a client that takes longer than [`Timeouts::header_read`] to send a request's
 //! headers, or stays idle that long between requests, is disconnected; one whose body takes
 //! longer than [`Timeouts::body_read`] gets 408.
 
