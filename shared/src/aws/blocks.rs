@@ -5,7 +5,7 @@
 //! a user's public ones.
 
 use async_trait::async_trait;
-use aws_sdk_dynamodb::types::{AttributeValue, KeysAndAttributes};
+use aws_sdk_dynamodb::types::AttributeValue;
 
 use super::attrs::{Item, item, s};
 use super::{AwsAdapters, sdk_error};
@@ -111,55 +111,26 @@ impl BlockStore for AwsAdapters {
         let mut unique = candidates.to_vec();
         unique.sort();
         unique.dedup();
-        for chunk in unique.chunks(100) {
-            let mut keys = KeysAndAttributes::builder()
-                .consistent_read(true)
-                .projection_expression("#pk, #blocked")
-                .expression_attribute_names("#pk", "pk")
-                .expression_attribute_names("#blocked", "blocked");
-            for candidate in chunk {
-                keys = keys.keys(item([("pk", Some(s(blocks_pk(*candidate))))]));
-            }
-            let mut pending = Some(keys.build().map_err(Error::internal)?);
-            for attempt in 0..8 {
-                let Some(request) = pending.take() else { break };
-                let output = self
-                    .meter
-                    .dynamodb(
-                        self.db
-                            .batch_get_item()
-                            .request_items(&self.settings.users_table, request)
-                            .send(),
-                    )
-                    .await
-                    .map_err(sdk_error("BatchGetItem users blocks"))?;
-                for found in output
-                    .responses()
-                    .and_then(|r| r.get(&self.settings.users_table))
-                    .into_iter()
-                    .flatten()
-                {
-                    if blocked_set(found)?.contains(&user) {
-                        let pk = super::attrs::get_s(found, "pk")?;
-                        let blocker = pk
-                            .strip_prefix("BLOCKS#")
-                            .and_then(|raw| uuid::Uuid::try_parse(raw).ok())
-                            .ok_or_else(|| Error::internal(format!("block item {pk}")))?;
-                        blockers.push(blocker);
-                    }
-                }
-                pending = output
-                    .unprocessed_keys()
-                    .and_then(|u| u.get(&self.settings.users_table))
-                    .cloned();
-                if pending.is_some() {
-                    super::messages::back_off(attempt).await;
-                }
-            }
-            if pending.is_some() {
-                return Err(Error::internal(
-                    "BatchGetItem users blocks: keys left unprocessed",
-                ));
+        let keys = unique
+            .iter()
+            .map(|candidate| item([("pk", Some(s(blocks_pk(*candidate))))]))
+            .collect();
+        for found in self
+            .batch_get(
+                &self.settings.users_table,
+                keys,
+                Some(&["pk", "blocked"]),
+                "BatchGetItem users blocks",
+            )
+            .await?
+        {
+            if blocked_set(&found)?.contains(&user) {
+                let pk = super::attrs::get_s(&found, "pk")?;
+                let blocker = pk
+                    .strip_prefix("BLOCKS#")
+                    .and_then(|raw| uuid::Uuid::try_parse(raw).ok())
+                    .ok_or_else(|| Error::internal(format!("block item {pk}")))?;
+                blockers.push(blocker);
             }
         }
         Ok(blockers)

@@ -1,6 +1,6 @@
 use async_trait::async_trait;
 use aws_sdk_dynamodb::types::{
-    Delete, KeysAndAttributes, PutRequest, ReturnValue, TransactWriteItem, Update, WriteRequest,
+    Delete, PutRequest, ReturnValue, TransactWriteItem, Update, WriteRequest,
 };
 
 use super::attrs::{
@@ -486,46 +486,17 @@ impl GroupStore for AwsAdapters {
             .iter()
             .map(member_from)
             .collect::<Result<Vec<_>>>()?;
+        let keys = memberships
+            .iter()
+            .map(|m| item([("pk", Some(id(m.group_id))), ("sk", Some(s(GROUP_SK)))]))
+            .collect();
         let mut groups = std::collections::HashMap::new();
-        for chunk in memberships.chunks(100) {
-            let mut keys = KeysAndAttributes::builder().consistent_read(true);
-            for membership in chunk {
-                keys = keys.keys(item([
-                    ("pk", Some(id(membership.group_id))),
-                    ("sk", Some(s(GROUP_SK))),
-                ]));
-            }
-            let mut pending = Some(keys.build().map_err(Error::internal)?);
-            for _attempt in 0..8 {
-                let Some(request) = pending.take() else { break };
-                let output = self
-                    .meter
-                    .dynamodb(
-                        self.db
-                            .batch_get_item()
-                            .request_items(self.table(), request)
-                            .send(),
-                    )
-                    .await
-                    .map_err(sdk_error("BatchGetItem groups"))?;
-                for item in output
-                    .responses()
-                    .and_then(|r| r.get(self.table()))
-                    .into_iter()
-                    .flatten()
-                {
-                    let group = group_from(item)?;
-                    groups.insert(group.id, group);
-                }
-                pending = output
-                    .unprocessed_keys()
-                    .and_then(|u| u.get(self.table()))
-                    .filter(|k| !k.keys().is_empty())
-                    .cloned();
-            }
-            if pending.is_some() {
-                return Err(Error::internal("BatchGetItem groups left keys unprocessed"));
-            }
+        for found in self
+            .batch_get(self.table(), keys, None, "BatchGetItem groups")
+            .await?
+        {
+            let group = group_from(&found)?;
+            groups.insert(group.id, group);
         }
         Ok(memberships
             .into_iter()

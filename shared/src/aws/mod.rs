@@ -235,6 +235,73 @@ impl AwsAdapters {
         self.query_all_from(query, operation, limit, None).await
     }
 
+    /// Every item the `keys` name in `table`, in no particular order: one consistent
+    /// BatchGetItem per 100 keys (the caller names each key once, as DynamoDB requires),
+    /// reading only `projection` when given. Unprocessed keys are asked again with exponential
+    /// back-off; keys still unprocessed after that are a 503.
+    pub(crate) async fn batch_get(
+        &self,
+        table: &str,
+        keys: Vec<attrs::Item>,
+        projection: Option<&[&str]>,
+        operation: &str,
+    ) -> Result<Vec<attrs::Item>> {
+        use aws_sdk_dynamodb::types::KeysAndAttributes;
+        let mut found = Vec::new();
+        for chunk in keys.chunks(100) {
+            let mut request = KeysAndAttributes::builder()
+                .consistent_read(true)
+                .set_keys(Some(chunk.to_vec()));
+            if let Some(names) = projection {
+                // Through placeholders: some attribute names are DynamoDB reserved words.
+                let expression = (0..names.len())
+                    .map(|n| format!("#p{n}"))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                request = names
+                    .iter()
+                    .enumerate()
+                    .fold(request.projection_expression(expression), |r, (n, name)| {
+                        r.expression_attribute_names(format!("#p{n}"), *name)
+                    });
+            }
+            let mut pending = Some(request.build().map_err(Error::internal)?);
+            for attempt in 0..8 {
+                let Some(request) = pending.take() else { break };
+                if attempt > 0 {
+                    messages::back_off(attempt).await;
+                }
+                let output = self
+                    .meter
+                    .dynamodb(
+                        self.db
+                            .batch_get_item()
+                            .request_items(table, request)
+                            .send(),
+                    )
+                    .await
+                    .map_err(sdk_error(operation))?;
+                found.extend(
+                    output
+                        .responses()
+                        .and_then(|r| r.get(table))
+                        .into_iter()
+                        .flatten()
+                        .cloned(),
+                );
+                pending = output
+                    .unprocessed_keys()
+                    .and_then(|u| u.get(table))
+                    .filter(|k| !k.keys().is_empty())
+                    .cloned();
+            }
+            if pending.is_some() {
+                return Err(messages::contended(operation));
+            }
+        }
+        Ok(found)
+    }
+
     /// [`Self::query_all`] from after the key `start`.
     pub(crate) async fn query_all_from(
         &self,

@@ -1,9 +1,8 @@
 use async_trait::async_trait;
 use aws_sdk_dynamodb::operation::get_item::builders::GetItemFluentBuilder;
-use aws_sdk_dynamodb::types::KeysAndAttributes;
 
 use super::attrs::{Item, get_id, get_s, get_time, id, item, s, time, transact_put};
-use super::messages::{Cancellation, back_off, cancellation, contended};
+use super::messages::{Cancellation, cancellation, contended};
 use super::{AwsAdapters, sdk_error};
 use crate::domain::user::{Role, User, UserRecord, username_key};
 use crate::domain::{Error, Id, Result};
@@ -129,46 +128,15 @@ impl UserStore for AwsAdapters {
         let mut unique = ids.to_vec();
         unique.sort();
         unique.dedup();
-        for chunk in unique.chunks(100) {
-            let mut keys = KeysAndAttributes::builder()
-                .consistent_read(true)
-                .projection_expression("#pk")
-                .expression_attribute_names("#pk", "pk");
-            for id in chunk {
-                keys = keys.keys(item([("pk", Some(s(format!("USER#{id}"))))]));
-            }
-            let mut pending = Some(keys.build().map_err(Error::internal)?);
-            for attempt in 0..8 {
-                let Some(request) = pending.take() else { break };
-                let output = self
-                    .meter
-                    .dynamodb(
-                        self.db
-                            .batch_get_item()
-                            .request_items(table, request)
-                            .send(),
-                    )
-                    .await
-                    .map_err(sdk_error("BatchGetItem users"))?;
-                for user in output
-                    .responses()
-                    .and_then(|r| r.get(table))
-                    .into_iter()
-                    .flatten()
-                {
-                    found.insert(get_s(user, "pk")?);
-                }
-                pending = output
-                    .unprocessed_keys()
-                    .and_then(|u| u.get(table))
-                    .cloned();
-                if pending.is_some() {
-                    back_off(attempt).await;
-                }
-            }
-            if pending.is_some() {
-                return Err(contended("looking users up"));
-            }
+        let keys = unique
+            .iter()
+            .map(|id| item([("pk", Some(s(format!("USER#{id}"))))]))
+            .collect();
+        for user in self
+            .batch_get(table, keys, Some(&["pk"]), "BatchGetItem users")
+            .await?
+        {
+            found.insert(get_s(&user, "pk")?);
         }
         Ok(ids
             .iter()
