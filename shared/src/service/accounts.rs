@@ -231,8 +231,11 @@ impl Services {
             return Err(error);
         }
         tracing::info!(user_id = %user.id, session_id = %session.id, "session started");
-        self.end_sessions_beyond_the_cap(user.id, session.id)
-            .await?;
+        // The new session stands either way: a failure here leaves one session too many,
+        // which the next log-in ends.
+        if let Err(error) = self.end_sessions_beyond_the_cap(user.id, session.id).await {
+            tracing::warn!(%error, user_id = %user.id, "ending the oldest session failed");
+        }
         Ok(LoginOutput {
             token: token.encode(),
             session,
@@ -320,7 +323,6 @@ impl Services {
             .collect())
     }
 
-    /// Deletes the sessions that expired and their inboxes; returns how many.
     /// One page of the sweep of expired sessions, from `after` (None: the start): each
     /// session ends as a logout would, at most `MAX_CALLS_IN_FLIGHT` at a time. Returns how
     /// many ended and where the next page starts (None: the sweep is done).
