@@ -8,7 +8,7 @@ use async_trait::async_trait;
 use aws_sdk_dynamodb::types::AttributeValue;
 
 use super::attrs::{Item, item, s};
-use super::{AwsAdapters, sdk_error};
+use super::{AwsAdapters, sdk_error, written};
 use crate::domain::{Error, Id, Result};
 use crate::ports::{BlockStore, MAX_BLOCKS};
 
@@ -51,18 +51,11 @@ impl BlockStore for AwsAdapters {
                     .send(),
             )
             .await;
-        match outcome {
-            Ok(_) => Ok(()),
-            Err(error) => {
-                let service = error.into_service_error();
-                if service.is_conditional_check_failed_exception() {
-                    Err(Error::Conflict(format!(
-                        "you may block at most {MAX_BLOCKS} users"
-                    )))
-                } else {
-                    Err(sdk_error("UpdateItem users block")(service))
-                }
-            }
+        match written(outcome, "UpdateItem users block")? {
+            Some(_) => Ok(()),
+            None => Err(Error::Conflict(format!(
+                "you may block at most {MAX_BLOCKS} users"
+            ))),
         }
     }
 

@@ -7,7 +7,7 @@ use super::attrs::{
     Item, get_id, get_n, get_opt_n, get_opt_s, get_s, get_time, id, item, n, s, time, transact_put,
 };
 use super::messages::{Cancellation, back_off, cancellation, contended, failed_conditions};
-use super::{AwsAdapters, sdk_error};
+use super::{AwsAdapters, sdk_error, written};
 use crate::domain::group::{
     Group, GroupKind, GroupRole, MAX_GROUP_MEMBERS, Member, MemberRecord, group_full,
 };
@@ -188,17 +188,7 @@ impl AwsAdapters {
                     .send(),
             )
             .await;
-        match outcome {
-            Ok(_) => Ok(true),
-            Err(error) => {
-                let service = error.into_service_error();
-                if service.is_conditional_check_failed_exception() {
-                    Ok(false)
-                } else {
-                    Err(sdk_error("UpdateItem groups member count")(service))
-                }
-            }
-        }
+        Ok(written(outcome, "UpdateItem groups member count")?.is_some())
     }
 }
 
@@ -287,21 +277,13 @@ impl GroupStore for AwsAdapters {
                     .send(),
             )
             .await;
-        match outcome {
-            Ok(output) => group_from(
-                output
-                    .attributes()
-                    .ok_or_else(|| Error::internal("no attributes"))?,
-            ),
-            Err(error) => {
-                let service = error.into_service_error();
-                if service.is_conditional_check_failed_exception() {
-                    Err(Error::NotFound("group not found".to_string()))
-                } else {
-                    Err(sdk_error("UpdateItem groups")(service))
-                }
-            }
-        }
+        let output = written(outcome, "UpdateItem groups")?
+            .ok_or_else(|| Error::NotFound("group not found".to_string()))?;
+        group_from(
+            output
+                .attributes()
+                .ok_or_else(|| Error::internal("no attributes"))?,
+        )
     }
 
     async fn members(&self, group_id: Id) -> Result<Vec<MemberRecord>> {
@@ -518,17 +500,12 @@ impl GroupStore for AwsAdapters {
                 .expression_attribute_values(":seq", n(seq)),
             None => update.update_expression("REMOVE hidden_seq"),
         };
-        match self.meter.dynamodb(update.send()).await {
-            Ok(_) => Ok(()),
-            Err(error) => {
-                let service = error.into_service_error();
-                if service.is_conditional_check_failed_exception() {
-                    Err(Error::NotFound("group not found".to_string()))
-                } else {
-                    Err(sdk_error("UpdateItem groups hidden")(service))
-                }
-            }
-        }
+        written(
+            self.meter.dynamodb(update.send()).await,
+            "UpdateItem groups hidden",
+        )?
+        .map(|_| ())
+        .ok_or_else(|| Error::NotFound("group not found".to_string()))
     }
 
     async fn advance_read_seq(&self, group_id: Id, user_id: Id, seq: i64) -> Result<i64> {
@@ -547,19 +524,13 @@ impl GroupStore for AwsAdapters {
                     .send(),
             )
             .await;
-        match outcome {
-            Ok(_) => Ok(seq),
-            Err(error) => {
-                let service = error.into_service_error();
-                if !service.is_conditional_check_failed_exception() {
-                    return Err(sdk_error("UpdateItem groups read_seq")(service));
-                }
-                // Either the mark is already at or past `seq`, or there is no such member.
-                match self.member(group_id, user_id).await? {
-                    Some(member) => Ok(member.read_seq),
-                    None => Err(Error::NotFound("group not found".to_string())),
-                }
-            }
+        if written(outcome, "UpdateItem groups read_seq")?.is_some() {
+            return Ok(seq);
+        }
+        // Either the mark is already at or past `seq`, or there is no such member.
+        match self.member(group_id, user_id).await? {
+            Some(member) => Ok(member.read_seq),
+            None => Err(Error::NotFound("group not found".to_string())),
         }
     }
 }

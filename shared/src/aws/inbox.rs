@@ -6,7 +6,7 @@ use aws_sdk_sqs::operation::receive_message::builders::ReceiveMessageFluentBuild
 use aws_sdk_sqs::types::{DeleteMessageBatchRequestEntry, QueueAttributeName};
 
 use super::attrs::{get_opt_n, id, n};
-use super::{AwsAdapters, sdk_error};
+use super::{AwsAdapters, sdk_error, written};
 use crate::domain::{Error, Id, Result};
 use crate::ports::{Delivery, Inbox};
 
@@ -197,23 +197,15 @@ impl Inbox for AwsAdapters {
                     .send(),
             )
             .await;
-        match outcome {
-            Ok(output) => {
-                let generation = output
-                    .attributes()
-                    .map(|item| get_opt_n(item, "poll_generation"))
-                    .transpose()?
-                    .flatten()
-                    .unwrap_or(0);
-                Ok(u64::try_from(generation).unwrap_or(0))
-            }
-            Err(error) => match error.into_service_error() {
-                error if error.is_conditional_check_failed_exception() => {
-                    Err(Error::Unauthorized("the session has ended".to_string()))
-                }
-                error => Err(sdk_error("UpdateItem poll_generation")(error)),
-            },
-        }
+        let output = written(outcome, "UpdateItem poll_generation")?
+            .ok_or_else(|| Error::Unauthorized("the session has ended".to_string()))?;
+        let generation = output
+            .attributes()
+            .map(|item| get_opt_n(item, "poll_generation"))
+            .transpose()?
+            .flatten()
+            .unwrap_or(0);
+        Ok(u64::try_from(generation).unwrap_or(0))
     }
 
     async fn is_latest_poll(&self, session_id: Id, poll: u64) -> Result<bool> {

@@ -16,7 +16,7 @@ use aws_sdk_apigatewaymanagement::primitives::Blob;
 use aws_sdk_dynamodb::types::{AttributeValue, KeysAndAttributes, ReturnValue};
 
 use super::attrs::{get_id, get_opt_s, id, item, s, time, ttl};
-use super::{AwsAdapters, sdk_error};
+use super::{AwsAdapters, failed_condition, sdk_error};
 use crate::domain::live::TicketRecord;
 use crate::domain::{Error, Id, Result, Timestamp};
 use crate::ports::{FrameKind, LiveConnections, LiveTickets, Push};
@@ -33,10 +33,6 @@ fn ticket_key(hash: &[u8; 32]) -> AttributeValue {
 
 fn connection_key(connection_id: &str) -> AttributeValue {
     s(format!("CONN#{connection_id}"))
-}
-
-fn failed_condition<E: aws_sdk_dynamodb::error::ProvideErrorMetadata>(error: &E) -> bool {
-    error.code() == Some("ConditionalCheckFailedException")
 }
 
 impl AwsAdapters {

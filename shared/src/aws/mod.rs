@@ -367,3 +367,27 @@ fn settings_live_api(
 pub(crate) fn sdk_error<E: std::fmt::Debug>(operation: &str) -> impl FnOnce(E) -> Error + '_ {
     move |error| Error::internal(format!("{operation}: {error:?}"))
 }
+
+/// Whether a DynamoDB call failed on its condition expression (any operation's error).
+pub(crate) fn failed_condition<E: aws_sdk_dynamodb::error::ProvideErrorMetadata>(
+    error: &E,
+) -> bool {
+    error.code() == Some("ConditionalCheckFailedException")
+}
+
+/// A conditional write's answer: `Some(output)` when it was written, `None` when its
+/// condition failed; any other failure is an internal error naming `operation`.
+pub(crate) fn written<O, E, R>(
+    outcome: std::result::Result<O, aws_sdk_dynamodb::error::SdkError<E, R>>,
+    operation: &str,
+) -> Result<Option<O>>
+where
+    E: aws_sdk_dynamodb::error::ProvideErrorMetadata + std::fmt::Debug,
+    R: std::fmt::Debug,
+{
+    match outcome {
+        Ok(output) => Ok(Some(output)),
+        Err(error) if failed_condition(&error) => Ok(None),
+        Err(error) => Err(sdk_error(operation)(error)),
+    }
+}

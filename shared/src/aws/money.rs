@@ -8,7 +8,7 @@ use super::attrs::{
     n, s, sortable_time, time, transact_put,
 };
 use super::messages::{back_off, contended, failed_conditions};
-use super::{AwsAdapters, sdk_error};
+use super::{AwsAdapters, sdk_error, written};
 use crate::domain::money::{
     Authorization, Balance, Charge, ChargeRequest, CreditRequest, EntryKind, Idempotency,
     LedgerEntry, Rate,
@@ -84,19 +84,11 @@ impl TimerStore for AwsAdapters {
             put.condition_expression("version = :previous")
                 .expression_attribute_values(":previous", n(previous))
         };
-        match self.meter.dynamodb(put.send()).await {
-            Ok(_) => Ok(()),
-            Err(error) => {
-                let service = error.into_service_error();
-                if service.is_conditional_check_failed_exception() {
-                    Err(Error::Conflict(
-                        "the timer changed meanwhile; read it again".to_string(),
-                    ))
-                } else {
-                    Err(sdk_error("PutItem timer")(service))
-                }
-            }
-        }
+        written(self.meter.dynamodb(put.send()).await, "PutItem timer")?
+            .map(|_| ())
+            .ok_or_else(|| {
+                Error::Conflict("the timer changed meanwhile; read it again".to_string())
+            })
     }
 }
 
@@ -586,17 +578,7 @@ impl Ledger for AwsAdapters {
                     .send(),
             )
             .await;
-        match outcome {
-            Ok(_) => Ok(true),
-            Err(error) => {
-                let service = error.into_service_error();
-                if service.is_conditional_check_failed_exception() {
-                    Ok(false)
-                } else {
-                    Err(sdk_error("DeleteItem authorization")(service))
-                }
-            }
-        }
+        Ok(written(outcome, "DeleteItem authorization")?.is_some())
     }
 }
 
