@@ -471,7 +471,6 @@ pub async fn groups_keep_members_roles_and_one_direct_chat_per_pair(ports: &Port
         .unwrap()
         .expect("member");
     assert_eq!(c_member.member.role, GroupRole::Owner);
-    assert_eq!(c_member.read_seq, 0);
     assert!(ports.groups.delete_member(group.id, b.id).await.unwrap());
     assert!(!ports.groups.delete_member(group.id, b.id).await.unwrap());
     assert!(ports.groups.member(group.id, b.id).await.unwrap().is_none());
@@ -487,7 +486,8 @@ pub async fn groups_keep_members_roles_and_one_direct_chat_per_pair(ports: &Port
     ));
     let of_c = ports.groups.groups_of_user(c.id).await.unwrap();
     assert_eq!(of_c.len(), 1);
-    assert_eq!(of_c[0].0.id, group.id);
+    assert_eq!(of_c[0].group.id, group.id);
+    assert_eq!(of_c[0].read_seq, 0, "a new member has read nothing");
     assert!(ports.groups.groups_of_user(b.id).await.unwrap().is_empty());
 
     let key = direct_key(a.id, c.id);
@@ -658,10 +658,12 @@ pub async fn history_pages_in_ascending_seq_both_ways(ports: &Ports) {
     let mark = |user: Id| async move {
         ports
             .groups
-            .member(group.id, user)
+            .groups_of_user(user)
             .await
             .unwrap()
-            .unwrap()
+            .into_iter()
+            .find(|mine| mine.group.id == group.id)
+            .expect("a member")
             .read_seq
     };
     assert_eq!((mark(a.id).await, mark(b.id).await), (7, 6));
@@ -686,6 +688,27 @@ pub async fn history_pages_in_ascending_seq_both_ways(ports: &Ports) {
         ports.groups.advance_read_seq(new_id(), a.id, 1).await,
         Err(Error::NotFound(_))
     ));
+    // A removed member's mark is forgotten: added again, it starts with nothing read, and
+    // while out it cannot move a mark.
+    assert!(ports.groups.delete_member(group.id, b.id).await.unwrap());
+    assert!(matches!(
+        ports.groups.advance_read_seq(group.id, b.id, 3).await,
+        Err(Error::NotFound(_))
+    ));
+    ports
+        .groups
+        .insert_member(
+            group.id,
+            &Member {
+                user_id: b.id,
+                role: GroupRole::Member,
+                joined_at: ports.clock.now(),
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(mark(b.id).await, 0);
+    assert_eq!(mark(a.id).await, 7, "the others' marks stay");
 }
 
 pub async fn an_inbox_delivers_wakes_a_waiting_receive_and_forgets_what_is_acknowledged(
@@ -1173,8 +1196,8 @@ pub async fn a_member_hides_a_group_until_a_newer_message(ports: &Ports) {
             .await
             .unwrap()
             .into_iter()
-            .find(|(g, _)| g.id == group.id)
-            .map(|(g, m)| m.hides(g.last_seq))
+            .find(|mine| mine.group.id == group.id)
+            .map(|mine| mine.membership.hides(mine.group.last_seq))
             .expect("still a member")
     };
     ports

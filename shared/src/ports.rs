@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 
-use crate::domain::group::{Group, GroupRole, Member, MemberRecord};
+use crate::domain::group::{Group, GroupRole, Member, MemberRecord, UserGroup};
 use crate::domain::live::TicketRecord;
 use crate::domain::message::{Appended, HistoryPage, HistoryQuery, NewMessage};
 use crate::domain::money::{
@@ -121,6 +121,8 @@ pub trait GroupStore: Send + Sync {
     async fn rename_group(&self, id: Id, name: &str) -> Result<Group>;
     async fn members(&self, group_id: Id) -> Result<Vec<MemberRecord>>;
     /// The group and all its members in one read (one query on DynamoDB): what a send needs.
+    /// It may lag a moment behind a change (on DynamoDB an eventually consistent read, half
+    /// the capacity of a consistent one): whoever must see the latest asks `member`.
     async fn group_with_members(&self, group_id: Id) -> Result<Option<(Group, Vec<MemberRecord>)>>;
     async fn member(&self, group_id: Id, user_id: Id) -> Result<Option<MemberRecord>>;
     /// `Conflict` when the user is a member already, or when the group has
@@ -129,12 +131,13 @@ pub trait GroupStore: Send + Sync {
     /// Whether there was such a member.
     async fn delete_member(&self, group_id: Id, user_id: Id) -> Result<bool>;
     async fn set_member_role(&self, group_id: Id, user_id: Id, role: GroupRole) -> Result<()>;
-    /// The user's groups with the user's membership in each.
-    async fn groups_of_user(&self, user_id: Id) -> Result<Vec<(Group, MemberRecord)>>;
-    /// Moves the read mark forward to `seq` (never back); returns the mark now stored.
+    /// The user's groups with the user's membership and read mark in each.
+    async fn groups_of_user(&self, user_id: Id) -> Result<Vec<UserGroup>>;
     /// Hides the group from the member's list while its `last_seq` is at most `hidden_seq`
     /// (None: shows it again). `NotFound` when the user is not a member.
     async fn set_hidden(&self, group_id: Id, user_id: Id, hidden_seq: Option<i64>) -> Result<()>;
+    /// Moves the member's read mark forward to `seq` (never back); returns the mark now
+    /// stored. `NotFound` when the user is not a member.
     async fn advance_read_seq(&self, group_id: Id, user_id: Id, seq: i64) -> Result<i64>;
 }
 

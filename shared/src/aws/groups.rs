@@ -9,7 +9,7 @@ use super::attrs::{
 use super::messages::{Cancellation, back_off, cancellation, contended, failed_conditions};
 use super::{AwsAdapters, sdk_error, written};
 use crate::domain::group::{
-    Group, GroupKind, GroupRole, MAX_GROUP_MEMBERS, Member, MemberRecord, group_full,
+    Group, GroupKind, GroupRole, MAX_GROUP_MEMBERS, Member, MemberRecord, UserGroup, group_full,
 };
 use crate::domain::{Error, Id, Result};
 use crate::ports::GroupStore;
@@ -22,6 +22,20 @@ pub(super) const GROUP_SK: &str = "GROUP";
 
 pub(super) fn member_sk(user_id: Id) -> String {
     format!("MEMBER#{user_id}")
+}
+
+/// Read marks live in the reader's own partition (`READS#<user>`, sorted by group), not in
+/// the group's: a message read by 500 members writes 500 partitions once each, not one
+/// partition 500 times. A missing mark is 0.
+pub(super) fn read_mark_key(group_id: Id, user_id: Id) -> Item {
+    item([
+        ("pk", Some(s(read_marks_pk(user_id)))),
+        ("sk", Some(id(group_id))),
+    ])
+}
+
+fn read_marks_pk(user_id: Id) -> String {
+    format!("READS#{user_id}")
 }
 
 fn group_item(group: &Group) -> Item {
@@ -61,7 +75,6 @@ fn member_item(group_id: Id, member: &Member) -> Item {
         ("member_user_id", Some(id(member.user_id))),
         ("role", Some(s(member.role.as_str()))),
         ("joined_at", Some(time(member.joined_at))),
-        ("read_seq", Some(n(0))),
     ])
 }
 
@@ -73,7 +86,6 @@ fn member_from(item: &Item) -> Result<MemberRecord> {
             role: GroupRole::parse(&get_s(item, "role")?).map_err(Error::internal)?,
             joined_at: get_time(item, "joined_at")?,
         },
-        read_seq: get_n(item, "read_seq")?,
         hidden_seq: get_opt_n(item, "hidden_seq")?,
     })
 }
@@ -90,12 +102,17 @@ impl AwsAdapters {
 
     /// Items of a group's partition whose sort key starts with `sk_prefix` (all of them:
     /// the group, its members, its timer, when it is `None`).
-    async fn group_partition(&self, group_id: Id, sk_prefix: Option<&str>) -> Result<Vec<Item>> {
+    async fn group_partition(
+        &self,
+        group_id: Id,
+        sk_prefix: Option<&str>,
+        consistent: bool,
+    ) -> Result<Vec<Item>> {
         let query = self
             .db
             .query()
             .table_name(self.table())
-            .consistent_read(true)
+            .consistent_read(consistent)
             .expression_attribute_values(":pk", id(group_id));
         let query = match sk_prefix {
             Some(prefix) => query
@@ -170,9 +187,10 @@ impl AwsAdapters {
     /// Gives a group stored before member counts were kept its count, once (conditional on it
     /// still having none). False when the group has a count already: the add failed on it.
     async fn count_members_of_legacy_group(&self, group_id: Id) -> Result<bool> {
-        let Some((_, members)) = self.group_with_members(group_id).await? else {
+        if self.group_by_id(group_id).await?.is_none() {
             return Err(Error::NotFound("group not found".to_string()));
-        };
+        }
+        let members = self.members(group_id).await?;
         let outcome = self
             .meter
             .dynamodb(
@@ -287,14 +305,18 @@ impl GroupStore for AwsAdapters {
     }
 
     async fn members(&self, group_id: Id) -> Result<Vec<MemberRecord>> {
-        let items = self.group_partition(group_id, Some("MEMBER#")).await?;
+        let items = self
+            .group_partition(group_id, Some("MEMBER#"), true)
+            .await?;
         Ok(sorted(
             items.iter().map(member_from).collect::<Result<_>>()?,
         ))
     }
 
     async fn group_with_members(&self, group_id: Id) -> Result<Option<(Group, Vec<MemberRecord>)>> {
-        let items = self.group_partition(group_id, None).await?;
+        // Eventually consistent: half the capacity on the busiest read of the busiest
+        // partition. The send's transaction checks membership itself.
+        let items = self.group_partition(group_id, None, false).await?;
         let mut group = None;
         let mut members = Vec::new();
         for item in &items {
@@ -389,6 +411,12 @@ impl GroupStore for AwsAdapters {
             .expression_attribute_values(":minus_one", n(-1))
             .build()
             .map_err(Error::internal)?;
+        // A member added again starts with nothing read, as a new one does.
+        let forget_read_mark = Delete::builder()
+            .table_name(self.table())
+            .set_key(Some(read_mark_key(group_id, user_id)))
+            .build()
+            .map_err(Error::internal)?;
         for attempt in 0..MEMBER_WRITE_ATTEMPTS {
             let outcome = self
                 .meter
@@ -399,6 +427,11 @@ impl GroupStore for AwsAdapters {
                         .transact_items(
                             TransactWriteItem::builder()
                                 .update(count_one_less.clone())
+                                .build(),
+                        )
+                        .transact_items(
+                            TransactWriteItem::builder()
+                                .delete(forget_read_mark.clone())
                                 .build(),
                         )
                         .send(),
@@ -415,6 +448,16 @@ impl GroupStore for AwsAdapters {
             }
             if failed.get(1) == Some(&true) {
                 // A group stored before counts were kept: it gets one at its next add.
+                self.meter
+                    .dynamodb(
+                        self.db
+                            .delete_item()
+                            .table_name(self.table())
+                            .set_key(Some(forget_read_mark.key().clone()))
+                            .send(),
+                    )
+                    .await
+                    .map_err(sdk_error("DeleteItem groups read mark"))?;
                 let output = self
                     .meter
                     .dynamodb(
@@ -454,7 +497,7 @@ impl GroupStore for AwsAdapters {
         Ok(())
     }
 
-    async fn groups_of_user(&self, user_id: Id) -> Result<Vec<(Group, MemberRecord)>> {
+    async fn groups_of_user(&self, user_id: Id) -> Result<Vec<UserGroup>> {
         let query = self
             .db
             .query()
@@ -462,16 +505,18 @@ impl GroupStore for AwsAdapters {
             .index_name("by_member")
             .key_condition_expression("member_user_id = :user")
             .expression_attribute_values(":user", id(user_id));
-        let memberships = self
+        let membership_items = self
             .query_all(query, "Query groups by_member", None)
-            .await?
+            .await?;
+        let keys = membership_items
             .iter()
-            .map(member_from)
-            .collect::<Result<Vec<_>>>()?;
-        let keys = memberships
-            .iter()
-            .map(|m| item([("pk", Some(id(m.group_id))), ("sk", Some(s(GROUP_SK)))]))
-            .collect();
+            .map(|m| {
+                Ok(item([
+                    ("pk", Some(id(get_id(m, "pk")?))),
+                    ("sk", Some(s(GROUP_SK))),
+                ]))
+            })
+            .collect::<Result<_>>()?;
         let mut groups = std::collections::HashMap::new();
         for found in self
             .batch_get(self.table(), keys, None, "BatchGetItem groups")
@@ -480,10 +525,29 @@ impl GroupStore for AwsAdapters {
             let group = group_from(&found)?;
             groups.insert(group.id, group);
         }
-        Ok(memberships
-            .into_iter()
-            .filter_map(|m| groups.get(&m.group_id).cloned().map(|g| (g, m)))
-            .collect())
+        let marks = self.read_marks(user_id).await?;
+        membership_items
+            .iter()
+            .map(|found| {
+                let membership = member_from(found)?;
+                // Marks kept on the member item before they moved still count.
+                let legacy_mark = get_opt_n(found, "read_seq")?.unwrap_or(0);
+                let read_seq = marks
+                    .get(&membership.group_id)
+                    .copied()
+                    .unwrap_or(0)
+                    .max(legacy_mark);
+                Ok(groups
+                    .get(&membership.group_id)
+                    .cloned()
+                    .map(|group| UserGroup {
+                        group,
+                        membership,
+                        read_seq,
+                    }))
+            })
+            .filter_map(Result::transpose)
+            .collect()
     }
 
     async fn set_hidden(&self, group_id: Id, user_id: Id, hidden_seq: Option<i64>) -> Result<()> {
@@ -509,28 +573,51 @@ impl GroupStore for AwsAdapters {
     }
 
     async fn advance_read_seq(&self, group_id: Id, user_id: Id, seq: i64) -> Result<i64> {
+        // Membership is checked before the mark moves; it is one read of the group's
+        // partition where a write used to be.
+        if self.member(group_id, user_id).await?.is_none() {
+            return Err(Error::NotFound("group not found".to_string()));
+        }
         let outcome = self
             .meter
             .dynamodb(
                 self.db
                     .update_item()
                     .table_name(self.table())
-                    .key("pk", id(group_id))
-                    .key("sk", s(member_sk(user_id)))
+                    .set_key(Some(read_mark_key(group_id, user_id)))
                     .update_expression("SET read_seq = :seq")
-                    .condition_expression("attribute_exists(pk) AND read_seq < :seq")
+                    .condition_expression("attribute_not_exists(read_seq) OR read_seq < :seq")
                     .expression_attribute_values(":seq", n(seq))
-                    .return_values(ReturnValue::UpdatedNew)
                     .send(),
             )
             .await;
-        if written(outcome, "UpdateItem groups read_seq")?.is_some() {
+        if written(outcome, "UpdateItem groups read mark")?.is_some() {
             return Ok(seq);
         }
-        // Either the mark is already at or past `seq`, or there is no such member.
-        match self.member(group_id, user_id).await? {
-            Some(member) => Ok(member.read_seq),
-            None => Err(Error::NotFound("group not found".to_string())),
-        }
+        // The mark is at or past `seq` already.
+        let stored = self
+            .group_item(read_marks_pk(user_id), &group_id.to_string())
+            .await?
+            .map(|mark| get_n(&mark, "read_seq"))
+            .transpose()?;
+        Ok(stored.unwrap_or(seq).max(seq))
+    }
+}
+
+impl AwsAdapters {
+    /// The user's read marks, by group: one query of the user's own partition.
+    async fn read_marks(&self, user_id: Id) -> Result<std::collections::HashMap<Id, i64>> {
+        let query = self
+            .db
+            .query()
+            .table_name(self.table())
+            .consistent_read(true)
+            .key_condition_expression("pk = :pk")
+            .expression_attribute_values(":pk", s(read_marks_pk(user_id)));
+        self.query_all(query, "Query groups read marks", None)
+            .await?
+            .iter()
+            .map(|mark| Ok((get_id(mark, "sk")?, get_n(mark, "read_seq")?)))
+            .collect()
     }
 }

@@ -1,9 +1,9 @@
 use async_trait::async_trait;
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
-use aws_sdk_dynamodb::types::{Put, TransactWriteItem, Update};
+use aws_sdk_dynamodb::types::{ConditionCheck, Put, TransactWriteItem, Update};
 
 use super::attrs::{Item, get_id, get_n, get_s, get_time, id, item, n, s, time, ttl};
-use super::groups::{GROUP_SK, member_sk};
+use super::groups::{GROUP_SK, member_sk, read_mark_key};
 use super::{AwsAdapters, sdk_error};
 use crate::domain::message::{Appended, HistoryPage, HistoryQuery, Message, NewMessage};
 use crate::domain::{Error, Id, Result, Timestamp};
@@ -186,14 +186,20 @@ impl MessageStore for AwsAdapters {
                 .expression_attribute_values(":now", time(now))
                 .build()
                 .map_err(Error::internal)?;
-            // The sender's read mark moves to its own message, on the condition that it is a
-            // member: one removed meanwhile can never post.
-            let mark_read = Update::builder()
+            // Only a member can post: one removed meanwhile is refused here.
+            let is_member = ConditionCheck::builder()
                 .table_name(&self.settings.groups_table)
                 .key("pk", id(message.group_id))
                 .key("sk", s(member_sk(message.sender_id)))
-                .update_expression("SET read_seq = :next")
                 .condition_expression("attribute_exists(pk)")
+                .build()
+                .map_err(Error::internal)?;
+            // The sender's read mark moves to its own message (no condition: nobody's mark
+            // can be past a message that is only now getting its number).
+            let mark_read = Update::builder()
+                .table_name(&self.settings.groups_table)
+                .set_key(Some(read_mark_key(message.group_id, message.sender_id)))
+                .update_expression("SET read_seq = :next")
                 .expression_attribute_values(":next", n(next))
                 .build()
                 .map_err(Error::internal)?;
@@ -205,6 +211,11 @@ impl MessageStore for AwsAdapters {
                         .transact_items(TransactWriteItem::builder().update(advance).build())
                         .transact_items(TransactWriteItem::builder().put(store).build())
                         .transact_items(TransactWriteItem::builder().put(claim).build())
+                        .transact_items(
+                            TransactWriteItem::builder()
+                                .condition_check(is_member)
+                                .build(),
+                        )
                         .transact_items(TransactWriteItem::builder().update(mark_read).build())
                         .send(),
                 )

@@ -10,13 +10,21 @@ use super::{AwsAdapters, AwsSettings, sdk_error};
 use crate::domain::{Error, Result};
 
 /// An attribute of a key: its name, type and role.
+/// The attributes the sessions table's `by_user` index projects besides its keys (and the
+/// table's key, `id`): as in `template.yaml`.
+pub const SESSION_INDEX_ATTRIBUTES: &[&str] = &["device", "created_at"];
+
 type Key<'a> = (&'a str, ScalarAttributeType, KeyType);
+
+/// A global secondary index: its name, keys and the attributes it projects besides the keys
+/// (`None`: all).
+type Index<'a> = (&'a str, &'a [Key<'a>], Option<&'a [&'a str]>);
 
 struct Table<'a> {
     name: &'a str,
     keys: &'a [Key<'a>],
     /// A global secondary index: its name and keys.
-    index: Option<(&'a str, &'a [Key<'a>])>,
+    index: Option<Index<'a>>,
     ttl: bool,
 }
 
@@ -33,7 +41,12 @@ fn tables(settings: &AwsSettings) -> Vec<Table<'_>> {
         Table {
             name: &settings.sessions_table,
             keys: &[("id", S, Hash)],
-            index: Some(("by_user", &[("user_id", S, Hash), ("expires_at", N, Range)])),
+            // What fan-out and the session cap need, never the secret's hash.
+            index: Some((
+                "by_user",
+                &[("user_id", S, Hash), ("expires_at", N, Range)],
+                Some(SESSION_INDEX_ATTRIBUTES),
+            )),
             ttl: true,
         },
         Table {
@@ -42,6 +55,7 @@ fn tables(settings: &AwsSettings) -> Vec<Table<'_>> {
             index: Some((
                 "by_member",
                 &[("member_user_id", S, Hash), ("pk", S, Range)],
+                None,
             )),
             ttl: false,
         },
@@ -82,7 +96,7 @@ fn key_schema(keys: &[Key<'_>]) -> Result<Vec<KeySchemaElement>> {
 pub async fn create_tables(adapters: &AwsAdapters) -> Result<()> {
     for table in tables(&adapters.settings) {
         let mut definitions: Vec<(&str, ScalarAttributeType)> = Vec::new();
-        let index_keys = table.index.map(|(_, keys)| keys).unwrap_or(&[]);
+        let index_keys = table.index.map(|(_, keys, _)| keys).unwrap_or(&[]);
         for (name, kind, _) in table.keys.iter().chain(index_keys) {
             if !definitions.iter().any(|(n, _)| n == name) {
                 definitions.push((name, kind.clone()));
@@ -103,16 +117,20 @@ pub async fn create_tables(adapters: &AwsAdapters) -> Result<()> {
                     .map_err(Error::internal)?,
             );
         }
-        if let Some((index_name, keys)) = table.index {
+        if let Some((index_name, keys, projected)) = table.index {
+            let projection = match projected {
+                None => Projection::builder().projection_type(ProjectionType::All),
+                Some(attributes) => Projection::builder()
+                    .projection_type(ProjectionType::Include)
+                    .set_non_key_attributes(Some(
+                        attributes.iter().map(|a| a.to_string()).collect(),
+                    )),
+            };
             request = request.global_secondary_indexes(
                 GlobalSecondaryIndex::builder()
                     .index_name(index_name)
                     .set_key_schema(Some(key_schema(keys)?))
-                    .projection(
-                        Projection::builder()
-                            .projection_type(ProjectionType::All)
-                            .build(),
-                    )
+                    .projection(projection.build())
                     .build()
                     .map_err(Error::internal)?,
             );

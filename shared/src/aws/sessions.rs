@@ -10,16 +10,20 @@ use crate::domain::session::{Session, SessionRecord};
 use crate::domain::{Error, Id, Result, Timestamp};
 use crate::ports::SessionStore;
 
-fn session_from(item: &Item) -> Result<SessionRecord> {
+fn session_from(item: &Item) -> Result<Session> {
+    Ok(Session {
+        id: get_id(item, "id")?,
+        user_id: get_id(item, "user_id")?,
+        device: get_s(item, "device")?,
+        created_at: get_time(item, "created_at")?,
+        expires_at: get_time(item, "expires_at")?,
+    })
+}
+
+fn session_record_from(item: &Item) -> Result<SessionRecord> {
     let hash = get_bytes(item, "secret_hash")?;
     Ok(SessionRecord {
-        session: Session {
-            id: get_id(item, "id")?,
-            user_id: get_id(item, "user_id")?,
-            device: get_s(item, "device")?,
-            created_at: get_time(item, "created_at")?,
-            expires_at: get_time(item, "expires_at")?,
-        },
+        session: session_from(item)?,
         secret_hash: hash
             .try_into()
             .map_err(|_| Error::internal("stored secret hash is not 32 bytes"))?,
@@ -78,7 +82,7 @@ impl SessionStore for AwsAdapters {
             .dynamodb(self.session_get(session_id).send())
             .await
             .map_err(sdk_error("GetItem sessions"))?;
-        output.item().map(session_from).transpose()
+        output.item().map(session_record_from).transpose()
     }
 
     async fn delete_session(&self, session_id: Id) -> Result<()> {
@@ -107,7 +111,7 @@ impl SessionStore for AwsAdapters {
         self.query_all(query, "Query sessions by_user", None)
             .await?
             .iter()
-            .map(|item| session_from(item).map(|record| record.session))
+            .map(session_from)
             .collect()
     }
 

@@ -70,15 +70,24 @@ pub struct Member {
     pub joined_at: Timestamp,
 }
 
-/// A membership as stored: the member plus how far it has read.
+/// A membership as stored. The member's read mark is kept apart (on DynamoDB under the
+/// user's key, out of the group's busy partition): see [`UserGroup`].
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct MemberRecord {
     pub group_id: Id,
     pub member: Member,
-    pub read_seq: i64,
     /// The member hid the chat when its `last_seq` was this: it stays out of the member's
     /// list until a newer message arrives.
     pub hidden_seq: Option<i64>,
+}
+
+/// One of a user's groups: the group, the user's membership and read mark.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UserGroup {
+    pub group: Group,
+    pub membership: MemberRecord,
+    /// The newest `seq` the user has read (0: none).
+    pub read_seq: i64,
 }
 
 impl MemberRecord {

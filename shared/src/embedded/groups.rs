@@ -4,14 +4,14 @@ use async_trait::async_trait;
 use rusqlite::{OptionalExtension, Row, params};
 
 use crate::domain::group::{
-    Group, GroupKind, GroupRole, MAX_GROUP_MEMBERS, Member, MemberRecord, group_full,
+    Group, GroupKind, GroupRole, MAX_GROUP_MEMBERS, Member, MemberRecord, UserGroup, group_full,
 };
 use crate::domain::{Error, Id, Result};
 use crate::ports::GroupStore;
 
 use super::{EmbeddedStore, conflict_on_unique, text_enum};
 
-const MEMBER_COLUMNS: &str = "m.group_id, m.user_id, m.role, m.joined_at, m.read_seq, m.hidden_seq";
+const MEMBER_COLUMNS: &str = "m.group_id, m.user_id, m.role, m.joined_at, m.hidden_seq";
 
 const GROUP_COLUMNS: &str = "g.id, g.kind, g.name, g.created_by, g.created_at, g.last_seq";
 
@@ -35,8 +35,7 @@ fn member_from_row(row: &Row<'_>, at: usize) -> rusqlite::Result<MemberRecord> {
             role: text_enum(row, at + 2, GroupRole::parse)?,
             joined_at: row.get(at + 3)?,
         },
-        read_seq: row.get(at + 4)?,
-        hidden_seq: row.get(at + 5)?,
+        hidden_seq: row.get(at + 4)?,
     })
 }
 
@@ -194,14 +193,18 @@ impl GroupStore for EmbeddedStore {
         .await
     }
 
-    async fn groups_of_user(&self, user_id: Id) -> Result<Vec<(Group, MemberRecord)>> {
+    async fn groups_of_user(&self, user_id: Id) -> Result<Vec<UserGroup>> {
         self.call(move |conn| {
             let mut statement = conn.prepare_cached(&format!(
-                "SELECT {GROUP_COLUMNS}, {MEMBER_COLUMNS} FROM members m
+                "SELECT {GROUP_COLUMNS}, {MEMBER_COLUMNS}, m.read_seq FROM members m
                  JOIN chat_groups g ON g.id = m.group_id WHERE m.user_id = ?1"
             ))?;
             let rows = statement.query_map([user_id], |row| {
-                Ok((group_from_row(row)?, member_from_row(row, 6)?))
+                Ok(UserGroup {
+                    group: group_from_row(row)?,
+                    membership: member_from_row(row, 6)?,
+                    read_seq: row.get(11)?,
+                })
             })?;
             Ok(rows.collect::<rusqlite::Result<_>>()?)
         })

@@ -288,12 +288,12 @@ impl Services {
             .groups_of_user(caller.user.id)
             .await?
             .into_iter()
-            .filter(|(group, membership)| !membership.hides(group.last_seq))
-            .map(|(group, membership)| GroupSummary {
-                unread: u64::try_from(group.last_seq - membership.read_seq).unwrap_or(0),
-                group,
-                my_role: membership.member.role,
-                read_seq: membership.read_seq,
+            .filter(|mine| !mine.membership.hides(mine.group.last_seq))
+            .map(|mine| GroupSummary {
+                unread: u64::try_from(mine.group.last_seq - mine.read_seq).unwrap_or(0),
+                my_role: mine.membership.member.role,
+                read_seq: mine.read_seq,
+                group: mine.group,
             })
             .filter(|summary| {
                 after.is_none_or(|(time, id)| {

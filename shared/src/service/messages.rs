@@ -29,7 +29,15 @@ impl Services {
             .group_with_members(group_id)
             .await?
             .ok_or_else(group_not_found)?;
-        if !members.iter().any(|m| m.member.user_id == caller.user.id) {
+        // The list may lag behind a member just added; the store refuses one just removed.
+        if !members.iter().any(|m| m.member.user_id == caller.user.id)
+            && self
+                .ports
+                .groups
+                .member(group_id, caller.user.id)
+                .await?
+                .is_none()
+        {
             return Err(group_not_found());
         }
         if group.kind == GroupKind::Direct {
@@ -87,7 +95,13 @@ impl Services {
         if seq < 0 {
             return Err(Error::Invalid("seq must be 0 or more".to_string()));
         }
-        let (group, _) = self.membership(caller, group_id).await?;
+        // The store checks membership as it moves the mark (one read fewer than asking first).
+        let group = self
+            .ports
+            .groups
+            .group_by_id(group_id)
+            .await?
+            .ok_or_else(group_not_found)?;
         self.ports
             .groups
             .advance_read_seq(group_id, caller.user.id, seq.min(group.last_seq))

@@ -241,7 +241,7 @@ impl Services {
             .groups_of_user(caller.user.id)
             .await?
             .into_iter()
-            .map(|(g, _)| g.id)
+            .map(|mine| mine.group.id)
             .collect();
         let shared = self
             .ports
@@ -249,7 +249,7 @@ impl Services {
             .groups_of_user(payer_id)
             .await?
             .into_iter()
-            .any(|(g, _)| mine.contains(&g.id));
+            .any(|theirs| mine.contains(&theirs.group.id));
         if shared { Ok(()) } else { Err(not_shared()) }
     }
 
