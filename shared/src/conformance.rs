@@ -21,6 +21,7 @@ macro_rules! conformance_suite {
             history_pages_in_ascending_seq_both_ways(),
             an_inbox_delivers_wakes_a_waiting_receive_and_forgets_what_is_acknowledged(),
             a_deleted_or_missing_inbox_is_not_found(),
+            inboxes_are_listed_page_by_page_and_missing_sessions_found(),
             credits_are_idempotent_and_refuse_a_reused_key_with_other_parameters(),
             a_charge_source_is_charged_once(),
             a_charge_draws_the_payers_authorization_in_the_same_step(),
@@ -851,6 +852,58 @@ pub async fn a_deleted_or_missing_inbox_is_not_found(ports: &Ports) {
         ports.inbox.deliver(session, "{}").await,
         Err(Error::NotFound(_))
     ));
+}
+
+pub async fn inboxes_are_listed_page_by_page_and_missing_sessions_found(ports: &Ports) {
+    let now = ports.clock.now();
+    let mut made = Vec::new();
+    for n in 0..5u8 {
+        let session = Session {
+            id: new_id(),
+            user_id: new_id(),
+            device: format!("d{n}"),
+            created_at: now,
+            expires_at: now.plus_millis(60_000),
+        };
+        ports.inbox.create_inbox(session.id).await.unwrap();
+        // Every other session keeps its item; the others lost it (TTL, a crash).
+        if n % 2 == 0 {
+            ports
+                .sessions
+                .insert_session(&SessionRecord {
+                    session: session.clone(),
+                    secret_hash: [n; 32],
+                })
+                .await
+                .unwrap();
+        }
+        made.push(session.id);
+    }
+    let mut listed = Vec::new();
+    let mut after = None;
+    for _ in 0..10 {
+        let page = ports
+            .inbox
+            .inboxes(&PageRequest { after, limit: 2 })
+            .await
+            .unwrap();
+        listed.extend(page.items);
+        match page.next {
+            Some(next) => after = Some(next),
+            None => break,
+        }
+    }
+    listed.sort();
+    let mut expected = made.clone();
+    expected.sort();
+    assert_eq!(listed, expected, "each inbox listed once");
+    let unknown = new_id();
+    let asked: Vec<Id> = made.iter().copied().chain([unknown, made[1]]).collect();
+    assert_eq!(
+        ports.sessions.missing_sessions(&asked).await.unwrap(),
+        vec![made[1], made[3], unknown, made[1]],
+        "in the order asked, repeats included"
+    );
 }
 
 fn credit_request(

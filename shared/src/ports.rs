@@ -103,6 +103,8 @@ pub trait SessionStore: Send + Sync {
     /// The ids of sessions expired at `now`, a page at a time (about `limit`; a page may hold
     /// a few more), each page going on from the last: the sweep deletes them and their inboxes.
     async fn expired_sessions(&self, now: Timestamp, page: &PageRequest) -> Result<Page<Id>>;
+    /// Which of `ids` name no stored session (expired ones count as stored), in their order.
+    async fn missing_sessions(&self, ids: &[Id]) -> Result<Vec<Id>>;
 }
 
 #[async_trait]
@@ -166,6 +168,9 @@ pub trait Inbox: Send + Sync {
     async fn create_inbox(&self, session_id: Id) -> Result<()>;
     /// Deleting an inbox that is gone already is not an error.
     async fn delete_inbox(&self, session_id: Id) -> Result<()>;
+    /// The sessions that have an inbox, a page at a time, each page going on from the last:
+    /// the sweep finds inboxes whose session is gone this way.
+    async fn inboxes(&self, page: &PageRequest) -> Result<Page<Id>>;
     /// `NotFound` when the session has no inbox.
     async fn deliver(&self, session_id: Id, body: &str) -> Result<()>;
     /// Delivers one body to several inboxes, each on its own (a missing inbox fails only its

@@ -11,8 +11,11 @@ async fn main() -> Result<(), Error> {
     lambda_runtime::run(service_fn(
         move |_scheduled: LambdaEvent<Value>| async move {
             let swept = session_sweeper::sweep(services, 20).await?;
-            tracing::info!(swept, "expired sessions swept");
-            Ok::<_, Error>(json!({ "swept": swept }))
+            tracing::info!(?swept, "sessions and queues swept");
+            Ok::<_, Error>(json!({
+                "swept": swept.sessions,
+                "orphaned_inboxes": swept.orphaned_inboxes,
+            }))
         },
     ))
     .await

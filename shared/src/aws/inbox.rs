@@ -7,6 +7,7 @@ use aws_sdk_sqs::types::{DeleteMessageBatchRequestEntry, QueueAttributeName};
 
 use super::attrs::{get_opt_n, id, n};
 use super::{AwsAdapters, sdk_error, written};
+use crate::domain::page::{Page, PageRequest};
 use crate::domain::{Error, Id, Result};
 use crate::ports::{Delivery, Inbox};
 
@@ -106,6 +107,40 @@ impl Inbox for AwsAdapters {
             .map_err(sdk_error("CreateQueue"))?;
         self.learn_queue_url_base(output.queue_url().unwrap_or_default(), &name);
         Ok(())
+    }
+
+    /// ListQueues by the deployment's queue prefix (1,000 a call); names that are not
+    /// `<prefix>-<session id>` are someone else's and left out.
+    async fn inboxes(&self, page: &PageRequest) -> Result<Page<Id>> {
+        let prefix = format!("{}-", self.settings.queue_prefix);
+        let output = self
+            .meter
+            .sqs(
+                self.sqs
+                    .list_queues()
+                    .queue_name_prefix(&prefix)
+                    .max_results(i32::try_from(page.limit.clamp(1, 1000)).unwrap_or(1000))
+                    .set_next_token(page.after.clone())
+                    .send(),
+            )
+            .await
+            .map_err(sdk_error("ListQueues"))?;
+        let items = output
+            .queue_urls()
+            .iter()
+            .filter_map(|url| {
+                let name = url.rsplit('/').next()?;
+                let suffix = name.strip_prefix(&prefix)?;
+                // Only the simple form this adapter names queues with.
+                (suffix.len() == 32)
+                    .then(|| Id::try_parse(suffix).ok())
+                    .flatten()
+            })
+            .collect();
+        Ok(Page {
+            items,
+            next: output.next_token().map(str::to_string),
+        })
     }
 
     async fn delete_inbox(&self, session_id: Id) -> Result<()> {

@@ -99,6 +99,34 @@ impl SessionStore for AwsAdapters {
         Ok(())
     }
 
+    async fn missing_sessions(&self, ids: &[Id]) -> Result<Vec<Id>> {
+        // A batch may not name a key twice.
+        let mut unique = ids.to_vec();
+        unique.sort();
+        unique.dedup();
+        let keys = unique
+            .iter()
+            .map(|session| item([("id", Some(id(*session)))]))
+            .collect();
+        let mut found = std::collections::HashSet::new();
+        for session in self
+            .batch_get(
+                &self.settings.sessions_table,
+                keys,
+                Some(&["id"]),
+                "BatchGetItem sessions",
+            )
+            .await?
+        {
+            found.insert(get_id(&session, "id")?);
+        }
+        Ok(ids
+            .iter()
+            .copied()
+            .filter(|id| !found.contains(id))
+            .collect())
+    }
+
     async fn live_sessions_of_user(&self, user_id: Id, now: Timestamp) -> Result<Vec<Session>> {
         let query = self
             .db

@@ -6,6 +6,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use tokio::sync::Notify;
 use tokio::time::Instant;
 
+use crate::domain::page::{Page, PageRequest};
 use crate::domain::{Error, Id, Result, Timestamp};
 use crate::ports::{Delivery, Inbox};
 
@@ -104,6 +105,27 @@ impl Inbox for EmbeddedStore {
                 params![session_id, now],
             )?;
             Ok(())
+        })
+        .await
+    }
+
+    async fn inboxes(&self, page: &PageRequest) -> Result<Page<Id>> {
+        let after = match &page.after {
+            Some(cursor) => cursor
+                .parse::<Id>()
+                .map_err(|_| Error::Invalid("not a cursor of this list".to_string()))?,
+            None => Id::nil(),
+        };
+        let limit = page.limit;
+        self.call(move |conn| {
+            let mut statement = conn.prepare_cached(
+                "SELECT session_id FROM inboxes WHERE session_id > ?1
+                 ORDER BY session_id LIMIT ?2",
+            )?;
+            let found = statement
+                .query_map(params![after, limit as i64 + 1], |row| row.get::<_, Id>(0))?
+                .collect::<rusqlite::Result<Vec<Id>>>()?;
+            Ok(Page::from_one_extra(found, limit, |id| id.to_string()))
         })
         .await
     }

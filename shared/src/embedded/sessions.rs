@@ -139,4 +139,19 @@ impl SessionStore for EmbeddedStore {
         })
         .await
     }
+
+    async fn missing_sessions(&self, ids: &[Id]) -> Result<Vec<Id>> {
+        let ids = ids.to_vec();
+        self.call(move |conn| {
+            let mut statement = conn.prepare_cached("SELECT 1 FROM sessions WHERE id = ?1")?;
+            let mut missing = Vec::new();
+            for id in ids {
+                if !statement.exists([id])? {
+                    missing.push(id);
+                }
+            }
+            Ok(missing)
+        })
+        .await
+    }
 }

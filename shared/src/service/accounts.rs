@@ -10,9 +10,13 @@ use crate::domain::user::{
     Role, User, UserRecord, display_name_or_default, hash_password, username_key,
     validate_password, validate_username, verify_password,
 };
-use crate::domain::{Error, Id, Result, Timestamp, new_id};
+use crate::domain::{Error, Id, Result, Timestamp, id_time, new_id};
 
 use super::{Caller, Services};
+
+/// How old an inbox must be before the sweep may take it for an orphan: far longer than
+/// the moment between a queue's creation and its session item's.
+pub const ORPHAN_GRACE: std::time::Duration = std::time::Duration::from_secs(3600);
 
 #[derive(Clone, Debug, Deserialize, ToSchema)]
 pub struct SignUpInput {
@@ -342,6 +346,45 @@ impl Services {
         if let Some(Err(error)) = ended.into_iter().find(Result::is_err) {
             // The rest of the sweep goes on; the next run tries these again.
             tracing::warn!(%error, "ending an expired session failed");
+        }
+        Ok((swept, page.next))
+    }
+
+    /// Deletes inboxes whose session item is gone without them (DynamoDB's TTL took it, or a
+    /// crash came between the two deletions): one page of inboxes, going on from `after`.
+    /// Inboxes younger than [`ORPHAN_GRACE`] (told by the session id's own time) are left
+    /// alone, so one made just before its session item is never taken for an orphan.
+    /// Returns how many it deleted and where the next page starts.
+    pub async fn sweep_orphan_inboxes(
+        &self,
+        after: Option<String>,
+    ) -> Result<(usize, Option<String>)> {
+        let now = self.ports.clock.now();
+        let page = self
+            .ports
+            .inbox
+            .inboxes(&PageRequest { after, limit: 500 })
+            .await?;
+        let old_enough: Vec<Id> = page
+            .items
+            .into_iter()
+            .filter(|id| {
+                id_time(*id)
+                    .is_some_and(|made| made.plus_millis(ORPHAN_GRACE.as_millis() as i64) < now)
+            })
+            .collect();
+        let orphans = self.ports.sessions.missing_sessions(&old_enough).await?;
+        let deletions: Vec<_> = orphans
+            .iter()
+            .map(|id| self.ports.inbox.delete_inbox(*id))
+            .collect();
+        let deleted = crate::ports::bounded(deletions).await;
+        let swept = deleted.iter().filter(|outcome| outcome.is_ok()).count();
+        if let Some(Err(error)) = deleted.into_iter().find(Result::is_err) {
+            tracing::warn!(%error, "deleting an orphaned inbox failed");
+        }
+        if swept > 0 {
+            tracing::info!(swept, "orphaned inboxes deleted");
         }
         Ok((swept, page.next))
     }
