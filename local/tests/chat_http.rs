@@ -195,6 +195,78 @@ async fn ten_concurrent_sends_with_one_client_msg_id_store_one_message() {
 }
 
 #[tokio::test]
+async fn a_retried_group_creation_with_one_idempotency_key_makes_one_group() {
+    let server = Server::start();
+    let bob = server.sign_up("bob").await;
+    let carol = server.sign_up("carol").await;
+    server.sign_up("alice").await;
+    let alice = server.login("alice", "phone").await;
+    let body = json!({
+        "kind": "group", "name": "trip", "member_ids": [bob, carol], "idempotency_key": "trip-1"
+    });
+    let attempts = (0..5).map(|_| server.post("/groups", Some(&alice), body.clone()));
+    let answers = futures_util::future::join_all(attempts).await;
+    let created = answers
+        .iter()
+        .filter(|(s, _)| *s == StatusCode::CREATED)
+        .count();
+    let replayed = answers.iter().filter(|(s, _)| *s == StatusCode::OK).count();
+    assert_eq!((created, replayed), (1, 4), "{answers:?}");
+    let ids: HashSet<&str> = answers
+        .iter()
+        .map(|(_, b)| b["group"]["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids.len(), 1);
+    let group = ids.into_iter().next().unwrap().to_string();
+    let (_, listed) = server.get("/groups", &alice).await;
+    assert_eq!(listed["groups"].as_array().unwrap().len(), 1);
+    // A retry after a member left answers with the group as it is now, and leaves it so.
+    let (status, _) = server
+        .call(
+            Method::DELETE,
+            &format!("/groups/{group}/members/{carol}"),
+            Some(&alice),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let (status, replay) = server.post("/groups", Some(&alice), body.clone()).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(replay["group"]["id"], group.as_str());
+    assert_eq!(replay["group"]["members"].as_array().unwrap().len(), 2);
+    // The key with another body is refused; another user's key of the same name is theirs.
+    let (status, refused) = server
+        .post(
+            "/groups",
+            Some(&alice),
+            json!({ "kind": "group", "name": "other", "member_ids": [bob], "idempotency_key": "trip-1" }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{refused}");
+    let bob_token = server.login("bob", "phone").await;
+    let (status, theirs) = server
+        .post(
+            "/groups",
+            Some(&bob_token),
+            json!({ "kind": "group", "name": "trip", "member_ids": [carol], "idempotency_key": "trip-1" }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    assert_ne!(theirs["group"]["id"], group.as_str());
+    for bad_key in ["", &"k".repeat(129)] {
+        let (status, refused) = server
+            .post(
+                "/groups",
+                Some(&alice),
+                json!({ "kind": "group", "member_ids": [bob], "idempotency_key": bad_key }),
+            )
+            .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{refused}");
+        assert_eq!(error_code(&refused), "invalid_request");
+    }
+}
+
+#[tokio::test]
 async fn non_members_get_404_on_every_group_route() {
     let server = Server::start();
     let bob = server.sign_up("bob").await;

@@ -34,6 +34,7 @@ macro_rules! conformance_suite {
             a_later_poll_of_a_session_supersedes_the_earlier(),
             failures_are_counted_per_key_and_window(),
             the_member_cap_holds_under_concurrent_additions(),
+            a_creation_key_binds_one_group_and_a_cut_short_creation_is_finished(),
             ledger_entries_and_charges_page_in_order_each_once(),
             blocks_are_kept_per_blocker_and_found_among_candidates(),
             a_member_hides_a_group_until_a_newer_message(),
@@ -852,6 +853,100 @@ pub async fn a_deleted_or_missing_inbox_is_not_found(ports: &Ports) {
         ports.inbox.deliver(session, "{}").await,
         Err(Error::NotFound(_))
     ));
+}
+
+pub async fn a_creation_key_binds_one_group_and_a_cut_short_creation_is_finished(ports: &Ports) {
+    use crate::domain::money::Idempotency;
+    let creator = new_id();
+    let key = |fingerprint: &str| Idempotency {
+        scope: format!("group:{creator}"),
+        key: "k-1".to_string(),
+        fingerprint: fingerprint.to_string(),
+    };
+    let (first, second) = (new_id(), new_id());
+    let claim = |idempotency: Idempotency, id: Id| async move {
+        ports.groups.claim_creation_key(&idempotency, id).await
+    };
+    assert_eq!(claim(key("f"), first).await.unwrap(), first);
+    assert_eq!(claim(key("f"), second).await.unwrap(), first, "bound once");
+    assert!(matches!(
+        claim(key("other"), second).await,
+        Err(Error::Conflict(_))
+    ));
+    let elsewhere = Idempotency {
+        scope: format!("group:{}", new_id()),
+        ..key("f")
+    };
+    assert_eq!(
+        claim(elsewhere, second).await.unwrap(),
+        second,
+        "keys are per scope"
+    );
+
+    // More members than one transaction holds, one of them twice: the insert fails part way
+    // (after its first transaction, on DynamoDB). Its retry finishes the same group.
+    let now = ports.clock.now();
+    let group = Group {
+        id: new_id(),
+        kind: GroupKind::Group,
+        name: Some("big".to_string()),
+        created_by: creator,
+        created_at: now,
+        last_seq: 0,
+    };
+    let members: Vec<Member> = std::iter::once(creator)
+        .chain((0..119).map(|_| new_id()))
+        .enumerate()
+        .map(|(n, user_id)| Member {
+            user_id,
+            role: if n == 0 {
+                GroupRole::Owner
+            } else {
+                GroupRole::Member
+            },
+            joined_at: now,
+        })
+        .collect();
+    let mut with_a_repeat = members.clone();
+    with_a_repeat.insert(110, members[105].clone());
+    assert!(
+        ports
+            .groups
+            .insert_group(&group, &with_a_repeat, None)
+            .await
+            .is_err()
+    );
+    ports
+        .groups
+        .insert_group(&group, &members, None)
+        .await
+        .unwrap();
+    let mut stored: Vec<Id> = ports
+        .groups
+        .members(group.id)
+        .await
+        .unwrap()
+        .iter()
+        .map(|m| m.member.user_id)
+        .collect();
+    stored.sort();
+    let mut expected: Vec<Id> = members.iter().map(|m| m.user_id).collect();
+    expected.sort();
+    assert_eq!(stored, expected);
+    // Once finished, another insert of it changes nothing: a member removed stays removed.
+    assert!(
+        ports
+            .groups
+            .delete_member(group.id, members[7].user_id)
+            .await
+            .unwrap()
+    );
+    ports
+        .groups
+        .insert_group(&group, &members, None)
+        .await
+        .unwrap();
+    assert_eq!(ports.groups.members(group.id).await.unwrap().len(), 119);
 }
 
 pub async fn inboxes_are_listed_page_by_page_and_missing_sessions_found(ports: &Ports) {

@@ -110,13 +110,19 @@ pub trait SessionStore: Send + Sync {
 #[async_trait]
 pub trait GroupStore: Send + Sync {
     /// Stores a group and its first members at once. With a `direct_key`, `Conflict` when
-    /// that pair already has a direct chat.
+    /// that pair already has a direct chat. Inserting a group whose id is stored already
+    /// finishes it if an earlier insert was cut short (its members not all written) and
+    /// changes nothing otherwise: a retried creation never makes a second group.
     async fn insert_group(
         &self,
         group: &Group,
         members: &[Member],
         direct_key: Option<&str>,
     ) -> Result<()>;
+    /// Binds a creation's idempotency key to `group_id` unless the key is bound already;
+    /// returns the group the key stands for (`group_id` when it was new). `Conflict` when it
+    /// is bound with another fingerprint. Keys are kept for good.
+    async fn claim_creation_key(&self, idempotency: &Idempotency, group_id: Id) -> Result<Id>;
     async fn group_by_id(&self, id: Id) -> Result<Option<Group>>;
     async fn direct_group(&self, direct_key: &str) -> Result<Option<Group>>;
     /// `NotFound` when the group is gone.

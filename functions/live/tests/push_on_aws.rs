@@ -122,6 +122,7 @@ async fn events_are_pushed_to_live_connections_and_a_gone_one_falls_back_to_its_
                 kind: GroupKind::Group,
                 name: Some("pushes".to_string()),
                 member_ids: vec![alice_phone.user.id],
+                idempotency_key: None,
             },
         )
         .await

@@ -11,6 +11,7 @@ use super::{AwsAdapters, sdk_error, written};
 use crate::domain::group::{
     Group, GroupKind, GroupRole, MAX_GROUP_MEMBERS, Member, MemberRecord, UserGroup, group_full,
 };
+use crate::domain::money::Idempotency;
 use crate::domain::{Error, Id, Result};
 use crate::ports::GroupStore;
 
@@ -53,6 +54,9 @@ fn group_item(group: &Group) -> Item {
 /// The group item's `member_count`: kept with every member added or removed, so that the
 /// member cap is a condition of the same transaction as the insert.
 const MEMBER_COUNT: &str = "member_count";
+/// Set on a group whose members did not all fit its creating transaction, until the rest
+/// are written.
+const PENDING_MEMBERS: &str = "pending_members";
 
 /// Tries of a member's add or removal, which contend on the group item's count.
 const MEMBER_WRITE_ATTEMPTS: usize = 10;
@@ -142,6 +146,12 @@ impl AwsAdapters {
 
     async fn batch_put_members(&self, group_id: Id, members: &[Member]) -> Result<()> {
         for chunk in members.chunks(25) {
+            // DynamoDB refuses a batch that names an item twice; say so before asking.
+            let mut users: Vec<Id> = chunk.iter().map(|m| m.user_id).collect();
+            users.sort();
+            if users.windows(2).any(|pair| pair[0] == pair[1]) {
+                return Err(Error::Invalid("a member is named twice".to_string()));
+            }
             let mut requests: Vec<WriteRequest> = chunk
                 .iter()
                 .map(|m| {
@@ -184,6 +194,40 @@ impl AwsAdapters {
 }
 
 impl AwsAdapters {
+    /// A group found stored when inserting it: if its first insert was cut short after the
+    /// transaction (the members beyond it not all written), writes them all (puts of the same
+    /// items change nothing) and marks it finished; otherwise leaves it as it is.
+    async fn finish_group(&self, group_id: Id, members: &[Member]) -> Result<()> {
+        let stored = self
+            .group_item(group_id.to_string(), GROUP_SK)
+            .await?
+            .ok_or_else(|| Error::internal("a group both stored and missing"))?;
+        if get_opt_n(&stored, PENDING_MEMBERS)?.is_none() {
+            return Ok(());
+        }
+        self.batch_put_members(group_id, members).await?;
+        self.mark_group_finished(group_id, members.len()).await
+    }
+
+    async fn mark_group_finished(&self, group_id: Id, member_count: usize) -> Result<()> {
+        self.meter
+            .dynamodb(
+                self.db
+                    .update_item()
+                    .table_name(self.table())
+                    .key("pk", id(group_id))
+                    .key("sk", s(GROUP_SK))
+                    .update_expression("SET #count = :count REMOVE #pending")
+                    .expression_attribute_names("#count", MEMBER_COUNT)
+                    .expression_attribute_names("#pending", PENDING_MEMBERS)
+                    .expression_attribute_values(":count", n(member_count as i64))
+                    .send(),
+            )
+            .await
+            .map_err(sdk_error("UpdateItem groups finished"))?;
+        Ok(())
+    }
+
     /// Gives a group stored before member counts were kept its count, once (conditional on it
     /// still having none). False when the group has a count already: the add failed on it.
     async fn count_members_of_legacy_group(&self, group_id: Id) -> Result<bool> {
@@ -227,10 +271,15 @@ impl GroupStore for AwsAdapters {
                 ("group_id", Some(id(group.id))),
             ]))?);
         }
+        let group_index = writes.len();
         let mut group_with_count = group_item(group);
         group_with_count.insert(MEMBER_COUNT.to_string(), n(members.len() as i64));
-        writes.push(put(group_with_count)?);
         let (first, rest) = members.split_at(members.len().min(MEMBERS_IN_TRANSACTION));
+        if !rest.is_empty() {
+            // Cleared once the rest are written: a retry finds the group unfinished.
+            group_with_count.insert(PENDING_MEMBERS.to_string(), n(1));
+        }
+        writes.push(put(group_with_count)?);
         for member in first {
             writes.push(put(member_item(group.id, member))?);
         }
@@ -245,19 +294,64 @@ impl GroupStore for AwsAdapters {
             .await;
         if let Err(error) = outcome {
             let service = error.into_service_error();
-            return Err(match cancellation(&service) {
+            return match cancellation(&service) {
+                // The group is stored already: a retry, which finishes it if need be.
+                Some(Cancellation::Conditions(failed))
+                    if failed.get(group_index) == Some(&true) =>
+                {
+                    self.finish_group(group.id, members).await
+                }
                 // The direct-chat marker is the first item: its condition says the chat exists.
                 Some(Cancellation::Conditions(failed))
                     if direct_key.is_some() && failed.first() == Some(&true) =>
                 {
-                    Error::Conflict("this direct chat exists already".to_string())
+                    Err(Error::Conflict(
+                        "this direct chat exists already".to_string(),
+                    ))
                 }
                 // Nothing was written: the client's retry is safe.
-                Some(Cancellation::Retry) => contended("creating a group"),
-                _ => sdk_error("TransactWriteItems groups")(service),
-            });
+                Some(Cancellation::Retry) => Err(contended("creating a group")),
+                _ => Err(sdk_error("TransactWriteItems groups")(service)),
+            };
         }
-        self.batch_put_members(group.id, rest).await
+        if rest.is_empty() {
+            return Ok(());
+        }
+        self.batch_put_members(group.id, rest).await?;
+        self.mark_group_finished(group.id, members.len()).await
+    }
+
+    async fn claim_creation_key(&self, idempotency: &Idempotency, group_id: Id) -> Result<Id> {
+        let key = format!("IDEM#{}#{}", idempotency.scope, idempotency.key);
+        let outcome = self
+            .meter
+            .dynamodb(
+                self.db
+                    .put_item()
+                    .table_name(&self.settings.idempotency_table)
+                    .set_item(Some(item([
+                        ("key", Some(s(&key))),
+                        ("fingerprint", Some(s(&idempotency.fingerprint))),
+                        ("group_id", Some(id(group_id))),
+                    ])))
+                    .condition_expression("attribute_not_exists(#key)")
+                    .expression_attribute_names("#key", "key")
+                    .send(),
+            )
+            .await;
+        if written(outcome, "PutItem idempotency group")?.is_some() {
+            return Ok(group_id);
+        }
+        let record = self
+            .idempotency_record(&key, self.clock.now())
+            .await?
+            .ok_or_else(|| Error::internal("a creation key both taken and missing"))?;
+        if get_s(&record, "fingerprint")? != idempotency.fingerprint {
+            return Err(Error::Conflict(
+                "this idempotency_key was used with different parameters".to_string(),
+            ));
+        }
+        get_id(&record, "group_id")
     }
 
     async fn group_by_id(&self, group_id: Id) -> Result<Option<Group>> {

@@ -81,6 +81,32 @@ pub struct MemberRecord {
     pub hidden_seq: Option<i64>,
 }
 
+/// What a group creation's idempotency key stands for: its kind, name and members (in any
+/// order), as a SHA-256 in hex (a 500-member list stays 64 characters).
+pub fn creation_fingerprint(kind: GroupKind, name: Option<&str>, member_ids: &[Id]) -> String {
+    use sha2::{Digest, Sha256};
+    let mut sorted = member_ids.to_vec();
+    sorted.sort();
+    let mut hash = Sha256::new();
+    hash.update(kind.as_str());
+    hash.update([0]);
+    match name {
+        Some(name) => {
+            hash.update([1]);
+            hash.update((name.len() as u64).to_le_bytes());
+            hash.update(name);
+        }
+        None => hash.update([0]),
+    }
+    for id in sorted {
+        hash.update(id.as_bytes());
+    }
+    hash.finalize()
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
+}
+
 /// One of a user's groups: the group, the user's membership and read mark.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct UserGroup {

@@ -6,9 +6,11 @@ use rusqlite::{OptionalExtension, Row, params};
 use crate::domain::group::{
     Group, GroupKind, GroupRole, MAX_GROUP_MEMBERS, Member, MemberRecord, UserGroup, group_full,
 };
+use crate::domain::money::Idempotency;
 use crate::domain::{Error, Id, Result};
 use crate::ports::GroupStore;
 
+use super::money::{idempotent_result, remember};
 use super::{EmbeddedStore, conflict_on_unique, text_enum};
 
 const MEMBER_COLUMNS: &str = "m.group_id, m.user_id, m.role, m.joined_at, m.hidden_seq";
@@ -60,6 +62,13 @@ impl GroupStore for EmbeddedStore {
         let direct_key = direct_key.map(str::to_string);
         self.call(move |conn| {
             let tx = conn.transaction()?;
+            // One transaction stores all or nothing: a group stored is a group complete.
+            if tx
+                .prepare_cached("SELECT 1 FROM chat_groups WHERE id = ?1")?
+                .exists([group.id])?
+            {
+                return Ok(());
+            }
             tx.execute(
                 "INSERT INTO chat_groups (id, kind, name, created_by, created_at, last_seq, direct_key)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -79,6 +88,24 @@ impl GroupStore for EmbeddedStore {
             }
             tx.commit()?;
             Ok(())
+        })
+        .await
+    }
+
+    async fn claim_creation_key(&self, idempotency: &Idempotency, group_id: Id) -> Result<Id> {
+        let idempotency = idempotency.clone();
+        let now = self.clock.now();
+        self.call(move |conn| {
+            let tx = conn.transaction()?;
+            let bound = match idempotent_result(&tx, &idempotency)? {
+                Some(bound) => bound,
+                None => {
+                    remember(&tx, &idempotency, group_id, now)?;
+                    group_id
+                }
+            };
+            tx.commit()?;
+            Ok(bound)
         })
         .await
     }

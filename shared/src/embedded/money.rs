@@ -89,7 +89,10 @@ impl TimerStore for EmbeddedStore {
 
 /// The result an idempotency key already stands for: `Some(id)` for the same parameters,
 /// `Conflict` for others, `None` when the key is new.
-fn idempotent_result(tx: &Transaction<'_>, idempotency: &Idempotency) -> Result<Option<Id>> {
+pub(super) fn idempotent_result(
+    tx: &Transaction<'_>,
+    idempotency: &Idempotency,
+) -> Result<Option<Id>> {
     let stored: Option<(String, Id)> = tx
         .prepare_cached(
             "SELECT fingerprint, result_id FROM idempotency WHERE scope = ?1 AND key = ?2",
@@ -107,7 +110,7 @@ fn idempotent_result(tx: &Transaction<'_>, idempotency: &Idempotency) -> Result<
     }
 }
 
-fn remember(
+pub(super) fn remember(
     tx: &Transaction<'_>,
     idempotency: &Idempotency,
     result_id: Id,

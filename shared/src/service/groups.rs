@@ -5,8 +5,10 @@ use uuid::Uuid;
 use crate::domain::event::{Event, EventKind};
 use crate::domain::group::{
     Group, GroupDetail, GroupKind, GroupRole, GroupSummary, MAX_GROUP_MEMBERS, Member,
-    MemberPresence, MemberRecord, direct_key, group_full, validate_group_name,
+    MemberPresence, MemberRecord, creation_fingerprint, direct_key, group_full,
+    validate_group_name,
 };
+use crate::domain::money::{Idempotency, validate_idempotency_key};
 use crate::domain::page::{Page, PageQuery, parse_time_id_cursor};
 use crate::domain::policy::{Action, allows};
 use crate::domain::user::Role;
@@ -19,6 +21,10 @@ pub struct CreateGroupInput {
     pub kind: GroupKind,
     pub name: Option<String>,
     pub member_ids: Vec<Uuid>,
+    /// 1 to 128 characters. A retry with the same key and body answers 200 with the group the
+    /// first attempt made (never a second group); the same key with another body is 409.
+    #[serde(default)]
+    pub idempotency_key: Option<String>,
 }
 
 #[derive(Clone, Debug, Deserialize, ToSchema)]
@@ -107,6 +113,9 @@ impl Services {
             }
         }
         let name = input.name.as_deref().map(validate_group_name).transpose()?;
+        if let Some(key) = &input.idempotency_key {
+            validate_idempotency_key(key)?;
+        }
         match input.kind {
             GroupKind::Direct if others.len() != 1 => {
                 return Err(Error::Invalid(
@@ -145,9 +154,24 @@ impl Services {
             return Ok((self.detail(existing).await?, false));
         }
 
+        let fresh_id = new_id();
+        let group_id = match input.idempotency_key {
+            Some(key) => {
+                let idempotency = Idempotency {
+                    scope: format!("group:{creator}"),
+                    key,
+                    fingerprint: creation_fingerprint(input.kind, name.as_deref(), &others),
+                };
+                self.ports
+                    .groups
+                    .claim_creation_key(&idempotency, fresh_id)
+                    .await?
+            }
+            None => fresh_id,
+        };
         let now = self.ports.clock.now();
         let group = Group {
-            id: new_id(),
+            id: group_id,
             kind: input.kind,
             name,
             created_by: creator,
@@ -183,21 +207,39 @@ impl Services {
             }
             Err(other) => return Err(other),
         }
+        let created = group_id == fresh_id;
+        // A retry answers with the group as it is now (members may have changed since), and
+        // sends its event again under the same id: clients drop what they have seen.
+        let (group, members) = if created {
+            (group, members)
+        } else {
+            let stored = self
+                .ports
+                .groups
+                .group_by_id(group_id)
+                .await?
+                .ok_or_else(|| Error::internal("a created group is missing"))?;
+            let members = self.ports.groups.members(group_id).await?;
+            (stored, members.into_iter().map(|m| m.member).collect())
+        };
         // One event for the whole group, not one per member: a 500-member group is one
         // fan-out of 500 users' sessions, not 499 of them.
         let everyone: Vec<Id> = members.iter().map(|m| m.user_id).collect();
-        let event = Event::new(
-            Some(group.id),
-            now,
-            EventKind::GroupCreated {
-                group: group.clone(),
-                member_ids: everyone.clone(),
-                by: creator,
-            },
-        );
+        let event = Event {
+            id: group.id,
+            ..Event::new(
+                Some(group.id),
+                group.created_at,
+                EventKind::GroupCreated {
+                    group: group.clone(),
+                    member_ids: everyone.clone(),
+                    by: creator,
+                },
+            )
+        };
         self.fan_out(&everyone, &event, None).await;
-        tracing::info!(group_id = %group.id, kind = group.kind.as_str(), members = members.len(), "group created");
-        Ok((self.with_presence(group, members).await?, true))
+        tracing::info!(group_id = %group.id, kind = group.kind.as_str(), members = members.len(), created, "group created");
+        Ok((self.with_presence(group, members).await?, created))
     }
 
     /// 403 when one of `users` blocked the caller: a blocked user cannot put the blocker into
