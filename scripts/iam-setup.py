@@ -63,6 +63,14 @@ def main():
         for name, resource in resources.items()
         if resource["Type"] == "AWS::DynamoDB::Table"
     }
+    # Queues the template makes are `<prefix>-<name in kebab case>`: FanOutQueue is
+    # `<prefix>-fan-out`, as chat_core::aws::provision::create_fan_out_queue makes it.
+    tables.update({
+        name: f"arn:aws:sqs:{REGION}:{ACCOUNT}:{args.prefix}-"
+        + re.sub(r"(?<!^)(?=[A-Z])", "-", name[: -len("Queue")]).lower()
+        for name, resource in resources.items()
+        if resource["Type"] == "AWS::SQS::Queue"
+    })
     iam = boto3.client(
         "iam",
         endpoint_url=args.endpoint,

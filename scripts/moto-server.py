@@ -12,7 +12,8 @@ checks DynamoDB requests against the resource "*" and SQS requests for a queue t
 exist yet (CreateQueue) against "*" too, so a policy scoped to table or queue ARNs would be
 refused. These patches give each request the resources AWS authorizes it against: the table
 (and index) ARN, every table of a batch, and for a transaction each item's own action
-(PutItem, UpdateItem, DeleteItem, ConditionCheckItem) on its table, as AWS does.
+(PutItem, UpdateItem, DeleteItem, ConditionCheckItem) on its table, as AWS does; SQS's batch
+actions are authorized as the single ones (SendMessageBatch needs sqs:SendMessage).
 
 moto also skips the conditions of identity policies. DynamoDB's fine-grained access keys are
 evaluated here, as AWS does: `dynamodb:Attributes` (the projected attribute names, or a written
@@ -178,8 +179,25 @@ def _sqs_resource(self):
     return f"arn:aws:sqs:{self.region}:{self.current_account}:{name}"
 
 
+# AWS authorizes SQS's batch actions as the single ones (a policy grants sqs:SendMessage,
+# there is no sqs:SendMessageBatch); moto asks for the batch action's own name.
+_SQS_BATCH_ACTIONS = {
+    "SendMessageBatch": "SendMessage",
+    "DeleteMessageBatch": "DeleteMessage",
+    "ChangeMessageVisibilityBatch": "ChangeMessageVisibility",
+}
+
+
+def _authorize_sqs(self, resource="*"):
+    action = self._get_action()
+    self._authenticate_and_authorize_action(
+        _request_for(_SQS_BATCH_ACTIONS.get(action, action)), resource
+    )
+
+
 DynamoHandler._authenticate_and_authorize_normal_action = _authorize_dynamodb
 SQSResponse._determine_resource = _sqs_resource
+SQSResponse._authenticate_and_authorize_normal_action = _authorize_sqs
 
 if __name__ == "__main__":
     server.main()

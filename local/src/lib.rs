@@ -187,6 +187,8 @@ pub fn open(cli: &Cli) -> Result<(Arc<EmbeddedStore>, Arc<Services>)> {
         failed_logins_per_user: cli.failed_logins_per_user,
         failed_logins_per_address: cli.failed_logins_per_address,
         refused_login_delay: Duration::from_millis(cli.refused_login_delay_ms),
+        // chat-local has no fan-out queue: every fan-out runs in the request.
+        ..Config::default()
     };
     let services = Arc::new(Services::new(store.ports(), config));
     Ok((store, services))

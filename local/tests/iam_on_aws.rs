@@ -11,7 +11,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chat_core::aws::AwsAdapters;
-use chat_core::aws::provision::{create_tables, emulator_adapters_as, reset};
+use chat_core::aws::AwsSettings;
+use chat_core::aws::provision::{
+    create_fan_out_queue, create_tables, emulator_adapters_with, reset,
+};
 use chat_core::http::app;
 use chat_core::service::{Config, Services};
 use chat_local::FUNCTIONS;
@@ -63,6 +66,8 @@ static TABLES: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 struct Setup {
     endpoint: String,
     credentials: Value,
+    /// The fan-out worker's queue, made by the first reseed.
+    fan_out_queue_url: std::sync::OnceLock<String>,
 }
 
 impl Setup {
@@ -76,6 +81,7 @@ impl Setup {
         Setup {
             endpoint,
             credentials,
+            fan_out_queue_url: std::sync::OnceLock::new(),
         }
     }
 
@@ -84,11 +90,16 @@ impl Setup {
     }
 
     /// Adapters that sign as one of the users `scripts/iam-setup.py` made.
+    /// Adapters that sign as one of the users `scripts/iam-setup.py` made. Once the fan-out
+    /// queue exists they send every fan-out to it, so each function's right to queue jobs is
+    /// tested too.
     async fn adapters_as(&self, user: &Value) -> Arc<AwsAdapters> {
-        emulator_adapters_as(
+        let mut settings = AwsSettings::with_prefix(self.prefix());
+        settings.visibility = VISIBILITY;
+        settings.fan_out_queue_url = self.fan_out_queue_url.get().cloned();
+        emulator_adapters_with(
             &self.endpoint,
-            self.prefix(),
-            VISIBILITY,
+            settings,
             user["access_key_id"].as_str().unwrap(),
             user["secret_access_key"].as_str().unwrap(),
         )
@@ -98,7 +109,53 @@ impl Setup {
 
     async fn services_as(&self, user: &Value) -> Arc<Services> {
         let adapters = self.adapters_as(user).await;
-        Arc::new(Services::new(adapters.ports(), Config::default()))
+        let config = Config {
+            queued_fan_out_above: 0,
+            ..Config::default()
+        };
+        Arc::new(Services::new(adapters.ports(), config))
+    }
+
+    /// Runs what the fan-out queue holds through the worker, signed as the worker, the way
+    /// Lambda's SQS trigger would; returns how many jobs ran.
+    async fn run_fan_out_jobs(&self) -> usize {
+        let operator = self.adapters_as(&self.credentials["operator"]).await;
+        let url = self.fan_out_queue_url.get().expect("the fan-out queue");
+        let worker = self.services_as(self.function_user("fan-out")).await;
+        let mut ran = 0;
+        loop {
+            let received = operator
+                .sqs()
+                .receive_message()
+                .queue_url(url)
+                .max_number_of_messages(10)
+                .send()
+                .await
+                .unwrap();
+            if received.messages().is_empty() {
+                return ran;
+            }
+            let records: Vec<Value> = received
+                .messages()
+                .iter()
+                .map(|m| serde_json::json!({ "messageId": m.message_id(), "body": m.body() }))
+                .collect();
+            let answer = fan_out::handle(&worker, &serde_json::json!({ "Records": records }))
+                .await
+                .unwrap();
+            assert_eq!(answer["batchItemFailures"], serde_json::json!([]));
+            for message in received.messages() {
+                operator
+                    .sqs()
+                    .delete_message()
+                    .queue_url(url)
+                    .receipt_handle(message.receipt_handle().unwrap())
+                    .send()
+                    .await
+                    .unwrap();
+            }
+            ran += records.len();
+        }
     }
 
     fn function_user(&self, function: &str) -> &Value {
@@ -112,6 +169,8 @@ impl Setup {
         let adapters = self.adapters_as(&self.credentials["operator"]).await;
         reset(&adapters).await.unwrap();
         create_tables(&adapters).await.unwrap();
+        let url = create_fan_out_queue(&adapters).await.unwrap();
+        assert_eq!(self.fan_out_queue_url.get_or_init(|| url.clone()), &url);
         chat_core::fixture::seed(&adapters.ports()).await.unwrap();
     }
 }
@@ -137,6 +196,7 @@ async fn every_event_gets_its_status_with_only_its_functions_template_permission
     let (log, _guard) = Log::capture();
     let setup = Setup::from_env();
     let mut by_function: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut fan_out_jobs = 0;
     for (name, (json, expected)) in events() {
         let function = FUNCTIONS
             .iter()
@@ -162,7 +222,9 @@ async fn every_event_gets_its_status_with_only_its_functions_template_permission
             String::from_utf8_lossy(&body)
         );
         *by_function.entry(function.name).or_default() += 1;
+        fan_out_jobs += setup.run_fan_out_jobs().await;
     }
+    assert!(fan_out_jobs > 0, "the worker ran");
     assert_eq!(
         by_function.len(),
         FUNCTIONS.len(),

@@ -58,6 +58,11 @@ pub fn config_from_env() -> Result<Config> {
         session_ttl: seconds_from_env("CHAT_SESSION_TTL_SECONDS", defaults.session_ttl)?,
         token_cache_ttl: seconds_from_env("CHAT_TOKEN_CACHE_SECONDS", defaults.token_cache_ttl)?,
         max_poll_wait: seconds_from_env("CHAT_MAX_POLL_WAIT_SECONDS", defaults.max_poll_wait)?,
+        queued_fan_out_above: number_from_env(
+            "CHAT_QUEUED_FAN_OUT_ABOVE",
+            defaults.queued_fan_out_above,
+        )?,
+        fan_out_job_users: defaults.fan_out_job_users,
         live_url: std::env::var("CHAT_LIVE_URL")
             .ok()
             .filter(|url| !url.is_empty()),

@@ -333,6 +333,25 @@ pub trait FailureCounters: Send + Sync {
     async fn count_failure(&self, keys: &[String], window_end: Timestamp) -> Result<()>;
 }
 
+/// A part of a fan-out handed to a worker: one event for some of its recipients.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct FanOutJob {
+    /// The users whose live sessions get the event.
+    pub recipients: Vec<Id>,
+    /// The event, serialised: what each session receives.
+    pub event: String,
+    /// The session that caused the event and has it already (a sender's).
+    pub skip_session: Option<Id>,
+}
+
+/// The queue in front of the fan-out worker (SQS and a queue-triggered Lambda on AWS): a
+/// large group's fan-out leaves the request for it.
+#[async_trait]
+pub trait FanOutQueue: Send + Sync {
+    /// Queues every job or fails: `Ok` means each one will be run at least once.
+    async fn enqueue(&self, jobs: &[FanOutJob]) -> Result<()>;
+}
+
 /// One adapter set: everything the services run on.
 #[derive(Clone)]
 pub struct Ports {
@@ -348,5 +367,7 @@ pub struct Ports {
     pub push: Arc<dyn Push>,
     pub failures: Arc<dyn FailureCounters>,
     pub blocks: Arc<dyn BlockStore>,
+    /// Where large fan-outs go; `None`: every fan-out runs in the request.
+    pub fan_out_queue: Option<Arc<dyn FanOutQueue>>,
     pub clock: Arc<dyn Clock>,
 }

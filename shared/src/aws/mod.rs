@@ -18,6 +18,7 @@
 mod attrs;
 mod blocks;
 mod failures;
+mod fanout;
 mod groups;
 mod inbox;
 mod live;
@@ -59,6 +60,8 @@ pub struct AwsSettings {
     /// (`https://<api id>.execute-api.<region>.amazonaws.com/<stage>`); without one nothing
     /// is pushed and every event is queued.
     pub live_management_url: Option<String>,
+    /// The fan-out worker's queue; without one every fan-out runs in the request.
+    pub fan_out_queue_url: Option<String>,
 }
 
 /// Adapters with clients that are never sent anything: for unit tests of how requests are built.
@@ -87,12 +90,14 @@ impl AwsSettings {
             queue_prefix: prefix.to_string(),
             visibility: crate::service::DEFAULT_VISIBILITY,
             live_management_url: None,
+            fan_out_queue_url: None,
         }
     }
 
     /// From `CHAT_USERS_TABLE`, `CHAT_SESSIONS_TABLE`, `CHAT_GROUPS_TABLE`,
     /// `CHAT_MESSAGES_TABLE`, `CHAT_IDEMPOTENCY_TABLE`, `CHAT_MONEY_TABLE`, `CHAT_QUEUE_PREFIX`
-    /// `CHAT_VISIBILITY_SECONDS` (default 30) and `CHAT_LIVE_MANAGEMENT_URL` (optional).
+    /// `CHAT_VISIBILITY_SECONDS` (default 30), `CHAT_LIVE_MANAGEMENT_URL` and
+    /// `CHAT_FAN_OUT_QUEUE_URL` (both optional).
     pub fn from_env() -> Result<AwsSettings> {
         let var = |name: &str| {
             std::env::var(name).map_err(|_| Error::Invalid(format!("{name} is not set")))
@@ -110,6 +115,9 @@ impl AwsSettings {
                 crate::service::DEFAULT_VISIBILITY,
             )?,
             live_management_url: std::env::var("CHAT_LIVE_MANAGEMENT_URL")
+                .ok()
+                .filter(|url| !url.is_empty()),
+            fan_out_queue_url: std::env::var("CHAT_FAN_OUT_QUEUE_URL")
                 .ok()
                 .filter(|url| !url.is_empty()),
         };
@@ -185,6 +193,11 @@ impl AwsAdapters {
             push: self.clone(),
             failures: self.clone(),
             blocks: self.clone(),
+            fan_out_queue: self
+                .settings
+                .fan_out_queue_url
+                .is_some()
+                .then(|| self.clone() as Arc<dyn crate::ports::FanOutQueue>),
             clock: self.clock.clone(),
         }
     }

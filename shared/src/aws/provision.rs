@@ -244,3 +244,32 @@ pub async fn emulator_adapters_with(
     let config = emulator_config(endpoint, access_key_id, secret_access_key).await;
     Ok(AwsAdapters::new(&config, settings))
 }
+
+/// Adapters on an emulator's fresh tables, with a fan-out worker queue of their own
+/// (`<prefix>-fan-out`, whose URL the settings carry): large fan-outs go to it.
+pub async fn on_emulator_with_fan_out_queue(
+    endpoint: &str,
+    prefix: &str,
+    visibility: std::time::Duration,
+) -> Result<std::sync::Arc<AwsAdapters>> {
+    let plain = on_emulator(endpoint, prefix, visibility).await?;
+    let mut settings = plain.settings.clone();
+    settings.fan_out_queue_url = Some(create_fan_out_queue(&plain).await?);
+    emulator_adapters_with(endpoint, settings, "test", "test").await
+}
+
+/// Makes the fan-out worker's queue, `<prefix>-fan-out` (as `scripts/iam-setup.py` names the
+/// template's `FanOutQueue`), and returns its URL.
+pub async fn create_fan_out_queue(adapters: &AwsAdapters) -> Result<String> {
+    let created = adapters
+        .sqs
+        .create_queue()
+        .queue_name(format!("{}-fan-out", adapters.settings.queue_prefix))
+        .send()
+        .await
+        .map_err(sdk_error("CreateQueue fan-out"))?;
+    created
+        .queue_url()
+        .map(str::to_string)
+        .ok_or_else(|| Error::internal("CreateQueue gave no URL"))
+}

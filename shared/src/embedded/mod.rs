@@ -77,6 +77,8 @@ impl EmbeddedStore {
             push: self.hub.clone(),
             failures: self.failures.clone(),
             blocks: self.clone(),
+            // One process, no Lambda time limit: chat-local fans out in the request.
+            fan_out_queue: None,
             clock: self.clock.clone(),
         }
     }

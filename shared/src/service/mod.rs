@@ -14,6 +14,7 @@ use std::time::Duration;
 
 pub use accounts::{LoginInput, LoginOutput, SignUpInput};
 pub use auth::Caller;
+pub use fanout::FanOutOutcome;
 pub use groups::{AddMemberInput, CreateGroupInput};
 pub use money::{AuthorizationInput, ChargeInput, CreditInput};
 pub use poll::{PollInput, PollOutput};
@@ -53,6 +54,11 @@ pub struct Config {
     /// taking the CPU from everyone else. chat-local waits a second; a Lambda does not (it
     /// would pay for the wait, and API Gateway's throttle is its guard).
     pub refused_login_delay: Duration,
+    /// A fan-out to more users than this goes to the fan-out worker's queue, when the
+    /// adapters have one, in jobs of ...
+    pub queued_fan_out_above: usize,
+    /// ... this many users each: a retried job repeats at most this many users' deliveries.
+    pub fan_out_job_users: usize,
 }
 
 impl Default for Config {
@@ -67,6 +73,8 @@ impl Default for Config {
             failed_logins_per_user: 10,
             failed_logins_per_address: 30,
             refused_login_delay: Duration::ZERO,
+            queued_fan_out_above: 50,
+            fan_out_job_users: 100,
         }
     }
 }
