@@ -179,6 +179,7 @@ async fn a_large_groups_message_is_queued_and_the_worker_delivers_it_once_per_se
         .await
         .unwrap();
     let calls = adapters.call_counts();
+    println!("the send's request, 7 members: {calls:?}");
     // The request queued the jobs in one batch and sent nothing to any session itself.
     assert_eq!(calls.sqs, 1, "{calls:?}");
     assert!(
@@ -190,9 +191,11 @@ async fn a_large_groups_message_is_queued_and_the_worker_delivers_it_once_per_se
     );
     let jobs = take_jobs(&adapters).await;
     assert_eq!(jobs.len(), 3);
+    adapters.reset_call_counts();
     let answer = fan_out::handle(&services, &json!({ "Records": jobs.clone() }))
         .await
         .unwrap();
+    println!("the worker, 3 jobs, 14 sessions: {:?}", adapters.call_counts());
     assert_eq!(answer, json!({ "batchItemFailures": [] }));
     let received = drain(&services, &sessions).await;
     let message_id = sent.message.id.to_string();
