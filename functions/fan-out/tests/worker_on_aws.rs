@@ -195,7 +195,10 @@ async fn a_large_groups_message_is_queued_and_the_worker_delivers_it_once_per_se
     let answer = fan_out::handle(&services, &json!({ "Records": jobs.clone() }))
         .await
         .unwrap();
-    println!("the worker, 3 jobs, 14 sessions: {:?}", adapters.call_counts());
+    println!(
+        "the worker, 3 jobs, 14 sessions: {:?}",
+        adapters.call_counts()
+    );
     assert_eq!(answer, json!({ "batchItemFailures": [] }));
     let received = drain(&services, &sessions).await;
     let message_id = sent.message.id.to_string();
