@@ -147,6 +147,56 @@ async fn a_message_is_pushed_to_every_connected_device_and_queued_for_the_others
 }
 
 #[tokio::test]
+async fn edits_deletions_and_reactions_are_pushed_to_connected_devices() {
+    let server = Server::start();
+    let bob = server.sign_up("bob").await;
+    server.sign_up("alice").await;
+    let alice_phone = server.login("alice", "phone").await;
+    let bob_phone = server.login("bob", "phone").await;
+    let group = create_group(&server, &alice_phone, &[&bob]).await;
+    send(&server, &alice_phone, &group, "helo", "a-1").await;
+    drain(&server, &bob_phone).await;
+    let mut bob_live = connect(&server, &bob_phone).await;
+    let message = format!("/groups/{group}/messages/1");
+
+    let (status, _) = server
+        .call(
+            reqwest::Method::PATCH,
+            &message,
+            Some(&alice_phone),
+            Some(json!({ "text": "hello" })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let edited = next_frame(&mut bob_live).await;
+    assert_eq!(edited["type"], "message_edited");
+    assert_eq!(edited["message"]["text"], "hello");
+
+    let (status, _) = server
+        .call(
+            reqwest::Method::PUT,
+            &format!("{message}/reactions/🎉"),
+            Some(&alice_phone),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let reacted = next_frame(&mut bob_live).await;
+    assert_eq!(reacted["type"], "reaction_changed");
+    assert_eq!(reacted["reactions"][0]["emoji"], "🎉");
+
+    let (status, _) = server
+        .call(reqwest::Method::DELETE, &message, Some(&alice_phone), None)
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let deleted = next_frame(&mut bob_live).await;
+    assert_eq!(deleted["type"], "message_deleted");
+    assert_eq!(deleted["seq"], 1);
+    // Pushed, so not queued as well.
+    assert!(drain(&server, &bob_phone).await.is_empty());
+}
+
+#[tokio::test]
 async fn a_ticket_is_single_use_and_a_forged_or_missing_one_is_401_before_the_upgrade() {
     let server = Server::start();
     server.sign_up("alice").await;

@@ -18,6 +18,7 @@ macro_rules! conformance_suite {
             groups_keep_members_roles_and_one_direct_chat_per_pair(),
             sequence_numbers_are_strictly_increasing_under_concurrent_senders(),
             a_repeated_client_msg_id_returns_the_original(),
+            messages_are_edited_deleted_and_reacted_to_in_place(),
             history_pages_in_ascending_seq_both_ways(),
             an_inbox_delivers_wakes_a_waiting_receive_and_forgets_what_is_acknowledged(),
             a_deleted_or_missing_inbox_is_not_found(),
@@ -137,6 +138,7 @@ fn new_message(
     at: Timestamp,
 ) -> NewMessage {
     NewMessage {
+        reply_to: None,
         id: new_id(),
         group_id: group.id,
         sender_id: sender.id,
@@ -606,6 +608,177 @@ pub async fn a_repeated_client_msg_id_returns_the_original(ports: &Ports) {
         ports.messages.append_message(&intruding, 0).await,
         Err(Error::NotFound(_))
     ));
+}
+
+pub async fn messages_are_edited_deleted_and_reacted_to_in_place(ports: &Ports) {
+    let (a, b) = (
+        stored_user(ports, "ea").await,
+        stored_user(ports, "eb").await,
+    );
+    let group = stored_group(ports, &[&a, &b]).await;
+    let now = ports.clock.now();
+    for (n, sender) in [&a, &b, &a].into_iter().enumerate() {
+        let mut message = new_message(&group, sender, &format!("e{n}"), &format!("text {n}"), now);
+        message.reply_to = (n == 2).then_some(1);
+        ports.messages.append_message(&message, 0).await.unwrap();
+    }
+    let messages = &ports.messages;
+    assert_eq!(
+        messages
+            .message_at(group.id, 3)
+            .await
+            .unwrap()
+            .unwrap()
+            .reply_to,
+        Some(1)
+    );
+    assert!(messages.message_at(group.id, 4).await.unwrap().is_none());
+
+    // Edits: in place, stamped, and the same text again changes nothing.
+    let at = now.plus_millis(5_000);
+    let (edited, changed) = messages
+        .edit_message(group.id, 1, "changed", at)
+        .await
+        .unwrap();
+    assert!(changed);
+    assert_eq!(
+        (edited.text.as_str(), edited.edited_at, edited.seq),
+        ("changed", Some(at), 1)
+    );
+    let (_, changed) = messages
+        .edit_message(group.id, 1, "changed", at.plus_millis(1))
+        .await
+        .unwrap();
+    assert!(!changed, "a retried edit stores nothing new");
+    assert_eq!(
+        messages
+            .message_at(group.id, 1)
+            .await
+            .unwrap()
+            .unwrap()
+            .edited_at,
+        Some(at)
+    );
+    assert!(matches!(
+        messages.edit_message(group.id, 99, "x", at).await,
+        Err(Error::NotFound(_))
+    ));
+    // Concurrent edits end with one of the texts, whole.
+    let texts: Vec<String> = (0..6).map(|n| format!("racing edit number {n}")).collect();
+    let edits = texts
+        .iter()
+        .map(|text| messages.edit_message(group.id, 1, text, at));
+    let outcomes = futures_util::future::join_all(edits).await;
+    assert!(outcomes.iter().all(Result::is_ok), "{outcomes:?}");
+    let final_text = messages
+        .message_at(group.id, 1)
+        .await
+        .unwrap()
+        .unwrap()
+        .text;
+    assert!(texts.contains(&final_text), "{final_text}");
+
+    // Reactions: idempotent, counted per emoji, most-used first.
+    let react = |user: Id, emoji: &'static str, on: bool| async move {
+        ports
+            .messages
+            .set_reaction(group.id, 2, emoji, user, on)
+            .await
+            .unwrap()
+    };
+    assert!(react(a.id, "👍", true).await.1);
+    assert!(
+        !react(a.id, "👍", true).await.1,
+        "reacting again changes nothing"
+    );
+    react(b.id, "❤️", true).await;
+    let (message, _) = react(b.id, "👍", true).await;
+    let summary: Vec<(&str, u32)> = message
+        .reactions
+        .iter()
+        .map(|r| (r.emoji.as_str(), r.count))
+        .collect();
+    assert_eq!(summary, [("👍", 2), ("❤️", 1)]);
+    let mut both = vec![a.id, b.id];
+    both.sort();
+    assert_eq!(message.reactions[0].user_ids, both);
+    assert!(react(b.id, "❤️", false).await.1);
+    let (message, changed) = react(b.id, "❤️", false).await;
+    assert!(!changed, "taking back twice changes nothing");
+    assert_eq!(message.reactions.len(), 1, "an emoji nobody uses is gone");
+    let history = messages
+        .history(group.id, HistoryQuery::new(Some(0), None, None).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(history.messages[1].reactions, message.reactions);
+
+    // At most 20 emoji a message; the users listed are capped, the count is not.
+    let emoji = [
+        "😀", "😁", "😂", "🤣", "😃", "😄", "😅", "😆", "😉", "😊", "😋", "😎", "😍", "😘", "🥰",
+        "😗", "😙", "🥲", "😚", "🙂", "🤗",
+    ];
+    for one in &emoji[..20] {
+        messages
+            .set_reaction(group.id, 3, one, a.id, true)
+            .await
+            .unwrap();
+    }
+    assert!(matches!(
+        messages
+            .set_reaction(group.id, 3, emoji[20], a.id, true)
+            .await,
+        Err(Error::Conflict(_))
+    ));
+    messages
+        .set_reaction(group.id, 3, emoji[0], b.id, true)
+        .await
+        .unwrap();
+    let many: Vec<Id> = (0..53).map(|_| new_id()).collect();
+    let reactions = many
+        .iter()
+        .map(|user| messages.set_reaction(group.id, 3, "😀", *user, true));
+    for outcome in crate::ports::bounded(reactions).await {
+        outcome.unwrap();
+    }
+    let message = messages.message_at(group.id, 3).await.unwrap().unwrap();
+    let most = &message.reactions[0];
+    assert_eq!((most.emoji.as_str(), most.count), ("😀", 55));
+    assert_eq!(
+        most.user_ids.len(),
+        crate::domain::message::MAX_REACTION_USERS
+    );
+
+    // A deletion keeps the seq and empties the message; a deleted message takes no change.
+    assert!(messages.delete_message(group.id, 2).await.unwrap());
+    assert!(!messages.delete_message(group.id, 2).await.unwrap());
+    let tombstone = messages.message_at(group.id, 2).await.unwrap().unwrap();
+    assert!(tombstone.deleted);
+    assert_eq!(
+        (tombstone.text.as_str(), tombstone.reactions.len()),
+        ("", 0)
+    );
+    assert!(matches!(
+        messages.edit_message(group.id, 2, "again", at).await,
+        Err(Error::Conflict(_))
+    ));
+    assert!(matches!(
+        messages.set_reaction(group.id, 2, "👍", a.id, true).await,
+        Err(Error::Conflict(_))
+    ));
+    assert!(matches!(
+        messages.delete_message(group.id, 99).await,
+        Err(Error::NotFound(_))
+    ));
+    let history = messages
+        .history(group.id, HistoryQuery::new(Some(0), None, None).unwrap())
+        .await
+        .unwrap();
+    let seqs: Vec<(i64, bool)> = history
+        .messages
+        .iter()
+        .map(|m| (m.seq, m.deleted))
+        .collect();
+    assert_eq!(seqs, [(1, false), (2, true), (3, false)], "no gap");
 }
 
 pub async fn history_pages_in_ascending_seq_both_ways(ports: &Ports) {

@@ -116,6 +116,7 @@ pub async fn seed(ports: &Ports) -> Result<()> {
                 text: "hello team".to_string(),
                 client_msg_id: "fixture-1".to_string(),
                 sent_at: now,
+                reply_to: None,
             },
             0,
         )

@@ -9,7 +9,7 @@ use async_trait::async_trait;
 
 use crate::domain::group::{Group, GroupRole, Member, MemberRecord, UserGroup};
 use crate::domain::live::TicketRecord;
-use crate::domain::message::{Appended, HistoryPage, HistoryQuery, NewMessage};
+use crate::domain::message::{Appended, HistoryPage, HistoryQuery, Message, NewMessage};
 use crate::domain::money::{
     Authorization, Balance, Charge, ChargeRequest, CreditRequest, Idempotency, LedgerEntry,
 };
@@ -159,6 +159,33 @@ pub trait MessageStore: Send + Sync {
     /// group does not exist or the sender is not a member.
     async fn append_message(&self, message: &NewMessage, last_seq_seen: i64) -> Result<Appended>;
     async fn history(&self, group_id: Id, query: HistoryQuery) -> Result<HistoryPage>;
+    /// The group's message with this `seq`, deleted ones included.
+    async fn message_at(&self, group_id: Id, seq: i64) -> Result<Option<Message>>;
+    /// Sets a message's text and `edited_at`, in one atomic step (two edits at once end with
+    /// one of the texts). The same text again changes nothing: `(message, false)`.
+    /// `NotFound` without such a message, `Conflict` when it is deleted.
+    async fn edit_message(
+        &self,
+        group_id: Id,
+        seq: i64,
+        text: &str,
+        at: Timestamp,
+    ) -> Result<(Message, bool)>;
+    /// Empties a message (text and reactions) and marks it deleted; its `seq` stays. False
+    /// when it was deleted already. `NotFound` without such a message.
+    async fn delete_message(&self, group_id: Id, seq: i64) -> Result<bool>;
+    /// Adds (`on`) or takes back one user's reaction with one emoji, idempotently: returns the
+    /// message as it is after and whether anything changed. `NotFound` without such a
+    /// message; `Conflict` when it is deleted, or when the reaction would be its
+    /// [`crate::domain::message::MAX_REACTION_KINDS`]+1st emoji.
+    async fn set_reaction(
+        &self,
+        group_id: Id,
+        seq: i64,
+        emoji: &str,
+        user_id: Id,
+        on: bool,
+    ) -> Result<(Message, bool)>;
 }
 
 /// One message taken from an inbox; `receipt` acknowledges it.

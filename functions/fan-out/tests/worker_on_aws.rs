@@ -9,7 +9,9 @@ use std::time::Duration;
 use chat_core::aws::AwsAdapters;
 use chat_core::aws::provision::on_emulator_with_fan_out_queue;
 use chat_core::domain::Id;
-use chat_core::service::{Caller, Config, CreateGroupInput, LoginInput, Services, SignUpInput};
+use chat_core::service::{
+    Caller, Config, CreateGroupInput, LoginInput, SendMessageInput, Services, SignUpInput,
+};
 use serde_json::{Value, json};
 
 const PASSWORD: &str = "correct horse battery";
@@ -173,8 +175,11 @@ async fn a_large_groups_message_is_queued_and_the_worker_delivers_it_once_per_se
         .send_message(
             sender,
             group.group.id,
-            "to everyone".to_string(),
-            "m-1".to_string(),
+            SendMessageInput {
+                text: "to everyone".to_string(),
+                client_msg_id: "m-1".to_string(),
+                reply_to: None,
+            },
         )
         .await
         .unwrap();

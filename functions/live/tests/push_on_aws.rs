@@ -14,7 +14,8 @@ use chat_core::aws::AwsSettings;
 use chat_core::aws::provision::{create_tables, emulator_adapters_with};
 use chat_core::domain::group::GroupKind;
 use chat_core::service::{
-    Caller, Config, CreateGroupInput, LoginInput, PollInput, Services, SignUpInput,
+    Caller, Config, CreateGroupInput, LoginInput, PollInput, SendMessageInput, Services,
+    SignUpInput,
 };
 
 #[derive(Default)]
@@ -167,8 +168,11 @@ async fn events_are_pushed_to_live_connections_and_a_gone_one_falls_back_to_its_
         .send_message(
             &bob,
             group.group.id,
-            "pushed".to_string(),
-            "b-1".to_string(),
+            SendMessageInput {
+                text: "pushed".to_string(),
+                client_msg_id: "b-1".to_string(),
+                reply_to: None,
+            },
         )
         .await
         .unwrap()

@@ -2,7 +2,9 @@ use async_trait::async_trait;
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::types::{ConditionCheck, Put, TransactWriteItem, Update};
 
-use super::attrs::{Item, get_id, get_n, get_s, get_time, id, item, n, s, time, ttl};
+use super::attrs::{
+    Item, get_id, get_n, get_opt_n, get_opt_time, get_s, get_time, id, item, n, s, time, ttl,
+};
 use super::groups::{GROUP_SK, member_sk, read_mark_key};
 use super::{AwsAdapters, sdk_error};
 use crate::domain::message::{Appended, HistoryPage, HistoryQuery, Message, NewMessage};
@@ -14,7 +16,8 @@ pub(super) const IDEMPOTENCY_KEEP_MS: i64 = 48 * 3_600_000;
 /// Tries at the next sequence number before giving up under heavy contention.
 const APPEND_ATTEMPTS: usize = 12;
 
-fn message_from(item: &Item) -> Result<Message> {
+pub(super) fn message_from(item: &Item) -> Result<Message> {
+    let deleted = get_opt_n(item, "deleted")?.is_some();
     Ok(Message {
         id: get_id(item, "id")?,
         group_id: get_id(item, "group_id")?,
@@ -23,6 +26,14 @@ fn message_from(item: &Item) -> Result<Message> {
         text: get_s(item, "text")?,
         client_msg_id: get_s(item, "client_msg_id")?,
         sent_at: get_time(item, "sent_at")?,
+        edited_at: get_opt_time(item, "edited_at")?,
+        deleted,
+        reply_to: get_opt_n(item, "reply_to")?,
+        reactions: if deleted {
+            Vec::new()
+        } else {
+            super::reactions::reactions_from(item)?
+        },
     })
 }
 
@@ -78,7 +89,7 @@ pub(super) fn contended(what: &str) -> Error {
 }
 
 impl AwsAdapters {
-    async fn message_at(&self, group_id: Id, seq: i64) -> Result<Option<Message>> {
+    pub(super) async fn stored_message(&self, group_id: Id, seq: i64) -> Result<Option<Message>> {
         let output = self
             .meter
             .dynamodb(
@@ -126,7 +137,7 @@ impl AwsAdapters {
         now: Timestamp,
     ) -> Result<Option<Message>> {
         match self.idempotency_record(key, now).await? {
-            Some(record) => self.message_at(group_id, get_n(&record, "seq")?).await,
+            Some(record) => self.stored_message(group_id, get_n(&record, "seq")?).await,
             None => Ok(None),
         }
     }
@@ -166,6 +177,7 @@ impl MessageStore for AwsAdapters {
                     ("text", Some(s(&message.text))),
                     ("client_msg_id", Some(s(&message.client_msg_id))),
                     ("sent_at", Some(time(message.sent_at))),
+                    ("reply_to", message.reply_to.map(n)),
                 ])))
                 .condition_expression("attribute_not_exists(seq)")
                 .build()
@@ -301,6 +313,36 @@ impl MessageStore for AwsAdapters {
             messages.reverse();
         }
         Ok(HistoryPage { messages, has_more })
+    }
+
+    async fn message_at(&self, group_id: Id, seq: i64) -> Result<Option<Message>> {
+        self.stored_message(group_id, seq).await
+    }
+
+    async fn edit_message(
+        &self,
+        group_id: Id,
+        seq: i64,
+        text: &str,
+        at: Timestamp,
+    ) -> Result<(Message, bool)> {
+        self.edit_stored_message(group_id, seq, text, at).await
+    }
+
+    async fn delete_message(&self, group_id: Id, seq: i64) -> Result<bool> {
+        self.delete_stored_message(group_id, seq).await
+    }
+
+    async fn set_reaction(
+        &self,
+        group_id: Id,
+        seq: i64,
+        emoji: &str,
+        user_id: Id,
+        on: bool,
+    ) -> Result<(Message, bool)> {
+        self.set_stored_reaction(group_id, seq, emoji, user_id, on)
+            .await
     }
 }
 

@@ -26,6 +26,7 @@ mod messages;
 mod meter;
 mod money;
 pub mod provision;
+mod reactions;
 mod sessions;
 mod users;
 

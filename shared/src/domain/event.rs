@@ -3,7 +3,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::group::Group;
-use super::message::Message;
+use super::message::{Message, Reaction};
 use super::money::Charge;
 use super::timer::TimerView;
 use super::{Id, Timestamp};
@@ -43,6 +43,22 @@ pub enum EventKind {
     },
     GroupUpdated {
         group: Group,
+    },
+    /// The sender changed a message's text: the message as it is now.
+    MessageEdited {
+        message: Message,
+    },
+    /// A message was deleted: history keeps its `seq` as a tombstone.
+    MessageDeleted {
+        seq: i64,
+        message_id: Uuid,
+        by: Uuid,
+    },
+    /// Someone reacted or took a reaction back: the message's reactions as they are now.
+    ReactionChanged {
+        seq: i64,
+        message_id: Uuid,
+        reactions: Vec<Reaction>,
     },
     Timer {
         timer: TimerView,

@@ -15,9 +15,83 @@ pub struct Message {
     pub group_id: Uuid,
     pub seq: i64,
     pub sender_id: Uuid,
+    /// Empty once the message is deleted.
     pub text: String,
     pub client_msg_id: String,
     pub sent_at: Timestamp,
+    /// When the sender last changed the text; null if never.
+    #[serde(default)]
+    pub edited_at: Option<Timestamp>,
+    /// A deleted message keeps its `seq` (history has no gaps) with no text, no reactions
+    /// and no attachments.
+    #[serde(default)]
+    pub deleted: bool,
+    /// The `seq` of the message this one answers, in the same group.
+    #[serde(default)]
+    pub reply_to: Option<i64>,
+    /// Most-used first (then by emoji).
+    #[serde(default)]
+    pub reactions: Vec<Reaction>,
+}
+
+/// One emoji's reactions to a message: how many, and who (at most [`MAX_REACTION_USERS`]
+/// of them, the count exact).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Reaction {
+    pub emoji: String,
+    pub count: u32,
+    pub user_ids: Vec<Uuid>,
+}
+
+/// The most distinct emoji on one message.
+pub const MAX_REACTION_KINDS: usize = 20;
+/// The most user ids a reaction lists (its count is exact however many reacted).
+pub const MAX_REACTION_USERS: usize = 50;
+/// The most bytes of one reaction's emoji.
+pub const MAX_EMOJI_BYTES: usize = 16;
+
+/// Orders a message's reactions as every adapter returns them: most-used first, then by
+/// emoji; each one's users in id order (time order for v7 ids), at most
+/// [`MAX_REACTION_USERS`].
+pub fn ordered_reactions(mut reactions: Vec<Reaction>) -> Vec<Reaction> {
+    for reaction in &mut reactions {
+        reaction.user_ids.sort();
+        reaction.user_ids.truncate(MAX_REACTION_USERS);
+    }
+    reactions.retain(|r| r.count > 0);
+    reactions.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.emoji.cmp(&b.emoji)));
+    reactions
+}
+
+/// One emoji: a single grapheme cluster of at most [`MAX_EMOJI_BYTES`] bytes that starts
+/// with a pictograph, a regional indicator (flags) or a keycap base followed by U+20E3.
+pub fn validate_emoji(emoji: &str) -> Result<()> {
+    use unicode_segmentation::UnicodeSegmentation;
+    let invalid = || {
+        Error::Invalid(format!(
+            "emoji must be one emoji of at most {MAX_EMOJI_BYTES} bytes"
+        ))
+    };
+    if emoji.is_empty() || emoji.len() > MAX_EMOJI_BYTES || emoji.graphemes(true).count() != 1 {
+        return Err(invalid());
+    }
+    let mut chars = emoji.chars();
+    let first = chars.next().ok_or_else(invalid)?;
+    let keycap = matches!(first, '0'..='9' | '#' | '*') && emoji.ends_with('\u{20E3}');
+    if keycap || is_pictographic(first) {
+        Ok(())
+    } else {
+        Err(invalid())
+    }
+}
+
+/// The ranges of Unicode's Extended_Pictographic property that hold emoji, and the
+/// regional indicators.
+fn is_pictographic(c: char) -> bool {
+    matches!(c as u32,
+        0xA9 | 0xAE | 0x203C | 0x2049 | 0x2122 | 0x2139 | 0x2194..=0x21AA | 0x231A..=0x23FF
+        | 0x24C2 | 0x25AA..=0x27BF | 0x2934..=0x2935 | 0x2B05..=0x2B55 | 0x3030 | 0x303D
+        | 0x3297 | 0x3299 | 0x1F000..=0x1FAFF)
 }
 
 /// A message before the store gives it its sequence number.
@@ -29,6 +103,7 @@ pub struct NewMessage {
     pub text: String,
     pub client_msg_id: String,
     pub sent_at: Timestamp,
+    pub reply_to: Option<i64>,
 }
 
 /// What the store did with a send: stored it, or found the original of a retry.
@@ -49,6 +124,10 @@ impl NewMessage {
             text: self.text,
             client_msg_id: self.client_msg_id,
             sent_at: self.sent_at,
+            edited_at: None,
+            deleted: false,
+            reply_to: self.reply_to,
+            reactions: Vec::new(),
         }
     }
 }
@@ -167,5 +246,61 @@ mod tests {
         assert!(HistoryQuery::new(None, None, Some(0)).is_err());
         assert!(HistoryQuery::new(None, None, Some(101)).is_err());
         assert_eq!(HistoryQuery::new(None, None, None).unwrap().limit, 50);
+    }
+
+    #[test]
+    fn one_emoji_of_at_most_16_bytes_is_a_reaction_and_nothing_else_is() {
+        for emoji in ["👍", "❤️", "❤", "👩‍💻", "🇫🇷", "1️⃣", "#️⃣", "👍🏽", "©️"]
+        {
+            assert!(validate_emoji(emoji).is_ok(), "{emoji}");
+        }
+        for refused in [
+            "",
+            "a",
+            "1",
+            "👍👍",
+            " 👍",
+            "👍 ",
+            "x👍",
+            "👨‍👩‍👧",
+            "ab",
+            "\u{20E3}",
+            "é",
+        ] {
+            assert!(validate_emoji(refused).is_err(), "{refused:?}");
+        }
+    }
+
+    #[test]
+    fn reactions_come_most_used_first_with_at_most_50_users_listed() {
+        let users: Vec<Uuid> = (0..60).map(|_| crate::domain::new_id()).collect();
+        let ordered = ordered_reactions(vec![
+            Reaction {
+                emoji: "b".into(),
+                count: 2,
+                user_ids: users[..2].to_vec(),
+            },
+            Reaction {
+                emoji: "a".into(),
+                count: 2,
+                user_ids: users[..2].to_vec(),
+            },
+            Reaction {
+                emoji: "c".into(),
+                count: 60,
+                user_ids: users.iter().rev().copied().collect(),
+            },
+            Reaction {
+                emoji: "d".into(),
+                count: 0,
+                user_ids: Vec::new(),
+            },
+        ]);
+        let shape: Vec<(&str, u32, usize)> = ordered
+            .iter()
+            .map(|r| (r.emoji.as_str(), r.count, r.user_ids.len()))
+            .collect();
+        assert_eq!(shape, [("c", 60, 50), ("a", 2, 2), ("b", 2, 2)]);
+        assert_eq!(ordered[0].user_ids, users[..50]);
     }
 }

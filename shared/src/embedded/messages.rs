@@ -3,14 +3,19 @@
 use async_trait::async_trait;
 use rusqlite::{OptionalExtension, Row, params};
 
-use crate::domain::message::{Appended, HistoryPage, HistoryQuery, Message, NewMessage};
-use crate::domain::{Error, Id, Result};
+use crate::domain::message::{
+    Appended, HistoryPage, HistoryQuery, MAX_REACTION_KINDS, Message, NewMessage, Reaction,
+    ordered_reactions,
+};
+use crate::domain::{Error, Id, Result, Timestamp};
 use crate::ports::MessageStore;
 
 use super::EmbeddedStore;
 
-const MESSAGE_COLUMNS: &str = "id, group_id, seq, sender_id, text, client_msg_id, sent_at";
+const MESSAGE_COLUMNS: &str =
+    "id, group_id, seq, sender_id, text, client_msg_id, sent_at, edited_at, deleted, reply_to";
 
+/// A message without its reactions (see [`with_reactions`]).
 fn message_from_row(row: &Row<'_>) -> rusqlite::Result<Message> {
     Ok(Message {
         id: row.get(0)?,
@@ -20,7 +25,82 @@ fn message_from_row(row: &Row<'_>) -> rusqlite::Result<Message> {
         text: row.get(4)?,
         client_msg_id: row.get(5)?,
         sent_at: row.get(6)?,
+        edited_at: row.get(7)?,
+        deleted: row.get(8)?,
+        reply_to: row.get(9)?,
+        reactions: Vec::new(),
     })
+}
+
+/// Fills in the reactions of messages of one group.
+fn with_reactions(conn: &rusqlite::Connection, messages: &mut [Message]) -> Result<()> {
+    let (Some(first), Some(last)) = (messages.first(), messages.last()) else {
+        return Ok(());
+    };
+    let (group_id, low, high) = (
+        first.group_id,
+        first.seq.min(last.seq),
+        first.seq.max(last.seq),
+    );
+    let mut statement = conn.prepare_cached(
+        "SELECT seq, emoji, user_id FROM reactions
+         WHERE group_id = ?1 AND seq BETWEEN ?2 AND ?3 ORDER BY seq, emoji, user_id",
+    )?;
+    let rows = statement.query_map(params![group_id, low, high], |row| {
+        Ok((
+            row.get::<_, i64>(0)?,
+            row.get::<_, String>(1)?,
+            row.get::<_, Id>(2)?,
+        ))
+    })?;
+    let mut by_seq: std::collections::HashMap<i64, Vec<Reaction>> = Default::default();
+    for row in rows {
+        let (seq, emoji, user_id) = row?;
+        let reactions = by_seq.entry(seq).or_default();
+        match reactions.iter_mut().find(|r| r.emoji == emoji) {
+            Some(reaction) => {
+                reaction.count += 1;
+                reaction.user_ids.push(user_id);
+            }
+            None => reactions.push(Reaction {
+                emoji,
+                count: 1,
+                user_ids: vec![user_id],
+            }),
+        }
+    }
+    for message in messages {
+        if let Some(reactions) = by_seq.remove(&message.seq) {
+            message.reactions = ordered_reactions(reactions);
+        }
+    }
+    Ok(())
+}
+
+fn message_in(conn: &rusqlite::Connection, group_id: Id, seq: i64) -> Result<Option<Message>> {
+    let found = conn
+        .prepare_cached(&format!(
+            "SELECT {MESSAGE_COLUMNS} FROM messages WHERE group_id = ?1 AND seq = ?2"
+        ))?
+        .query_row(params![group_id, seq], message_from_row)
+        .optional()?;
+    match found {
+        Some(message) => {
+            let mut one = [message];
+            with_reactions(conn, &mut one)?;
+            let [message] = one;
+            Ok(Some(message))
+        }
+        None => Ok(None),
+    }
+}
+
+fn no_message() -> Error {
+    Error::NotFound("message not found".to_string())
+}
+
+fn deleted_message() -> Error {
+    Error::Conflict("the message is deleted".to_string())
 }
 
 #[async_trait]
@@ -41,7 +121,7 @@ impl MessageStore for EmbeddedStore {
                 .optional()?;
             if let Some(message) = original {
                 return Ok(Appended {
-                    message,
+                    message: message_in(&tx, message.group_id, message.seq)?.unwrap_or(message),
                     created: false,
                 });
             }
@@ -60,8 +140,8 @@ impl MessageStore for EmbeddedStore {
                 return Err(Error::NotFound("group not found".to_string()));
             }
             tx.execute(
-                "INSERT INTO messages (id, group_id, seq, sender_id, text, client_msg_id, sent_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                "INSERT INTO messages (id, group_id, seq, sender_id, text, client_msg_id, sent_at, reply_to)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
                 params![
                     new.id,
                     new.group_id,
@@ -69,7 +149,8 @@ impl MessageStore for EmbeddedStore {
                     new.sender_id,
                     new.text,
                     new.client_msg_id,
-                    new.sent_at
+                    new.sent_at,
+                    new.reply_to
                 ],
             )?;
             tx.commit()?;
@@ -113,7 +194,103 @@ impl MessageStore for EmbeddedStore {
             if !query.oldest_first() {
                 messages.reverse();
             }
+            with_reactions(conn, &mut messages)?;
             Ok(HistoryPage { messages, has_more })
+        })
+        .await
+    }
+
+    async fn message_at(&self, group_id: Id, seq: i64) -> Result<Option<Message>> {
+        self.call(move |conn| message_in(conn, group_id, seq)).await
+    }
+
+    async fn edit_message(
+        &self,
+        group_id: Id,
+        seq: i64,
+        text: &str,
+        at: Timestamp,
+    ) -> Result<(Message, bool)> {
+        let text = text.to_string();
+        self.call(move |conn| {
+            let tx = conn.transaction()?;
+            let message = message_in(&tx, group_id, seq)?.ok_or_else(no_message)?;
+            if message.deleted {
+                return Err(deleted_message());
+            }
+            if message.text == text {
+                return Ok((message, false));
+            }
+            tx.execute(
+                "UPDATE messages SET text = ?3, edited_at = ?4 WHERE group_id = ?1 AND seq = ?2",
+                params![group_id, seq, text, at],
+            )?;
+            let edited = message_in(&tx, group_id, seq)?.ok_or_else(no_message)?;
+            tx.commit()?;
+            Ok((edited, true))
+        })
+        .await
+    }
+
+    async fn delete_message(&self, group_id: Id, seq: i64) -> Result<bool> {
+        self.call(move |conn| {
+            let tx = conn.transaction()?;
+            let message = message_in(&tx, group_id, seq)?.ok_or_else(no_message)?;
+            if message.deleted {
+                return Ok(false);
+            }
+            tx.execute(
+                "UPDATE messages SET text = '', deleted = 1 WHERE group_id = ?1 AND seq = ?2",
+                params![group_id, seq],
+            )?;
+            tx.execute(
+                "DELETE FROM reactions WHERE group_id = ?1 AND seq = ?2",
+                params![group_id, seq],
+            )?;
+            tx.commit()?;
+            Ok(true)
+        })
+        .await
+    }
+
+    async fn set_reaction(
+        &self,
+        group_id: Id,
+        seq: i64,
+        emoji: &str,
+        user_id: Id,
+        on: bool,
+    ) -> Result<(Message, bool)> {
+        let emoji = emoji.to_string();
+        let now = self.clock.now();
+        self.call(move |conn| {
+            let tx = conn.transaction()?;
+            let message = message_in(&tx, group_id, seq)?.ok_or_else(no_message)?;
+            if message.deleted {
+                return Err(deleted_message());
+            }
+            let changed = if on {
+                if message.reactions.len() >= MAX_REACTION_KINDS
+                    && !message.reactions.iter().any(|r| r.emoji == emoji)
+                {
+                    return Err(Error::Conflict(format!(
+                        "a message has at most {MAX_REACTION_KINDS} different reactions"
+                    )));
+                }
+                tx.execute(
+                    "INSERT OR IGNORE INTO reactions (group_id, seq, emoji, user_id, created_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5)",
+                    params![group_id, seq, emoji, user_id, now],
+                )?
+            } else {
+                tx.execute(
+                    "DELETE FROM reactions WHERE group_id = ?1 AND seq = ?2 AND emoji = ?3 AND user_id = ?4",
+                    params![group_id, seq, emoji, user_id],
+                )?
+            };
+            let after = message_in(&tx, group_id, seq)?.ok_or_else(no_message)?;
+            tx.commit()?;
+            Ok((after, changed > 0))
         })
         .await
     }

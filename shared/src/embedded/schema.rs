@@ -5,7 +5,12 @@ use crate::domain::{Error, Result};
 /// The schema's steps, in order; `PRAGMA user_version` counts those a database has taken.
 /// Append a step for every change and never edit one that has shipped: a data folder of any
 /// earlier version is brought up to date when it is opened.
-pub(super) const MIGRATIONS: &[&str] = &[BASELINE, AUTHORIZATIONS, BLOCKS_AND_HIDING];
+pub(super) const MIGRATIONS: &[&str] = &[
+    BASELINE,
+    AUTHORIZATIONS,
+    BLOCKS_AND_HIDING,
+    EDITS_AND_REACTIONS,
+];
 
 /// Sets the connection up and migrates the schema. WAL with `synchronous = NORMAL` keeps every
 /// committed write across a crash of the process (not of the machine), and is fast.
@@ -153,6 +158,21 @@ const BASELINE: &str = "
             result_id BLOB NOT NULL,
             created_at INTEGER NOT NULL,
             PRIMARY KEY (scope, key)
+        ) WITHOUT ROWID;
+";
+
+/// Version 4: edited and deleted messages, replies, and reactions.
+const EDITS_AND_REACTIONS: &str = "
+        ALTER TABLE messages ADD COLUMN edited_at INTEGER;
+        ALTER TABLE messages ADD COLUMN deleted INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE messages ADD COLUMN reply_to INTEGER;
+        CREATE TABLE reactions (
+            group_id BLOB NOT NULL,
+            seq INTEGER NOT NULL,
+            emoji TEXT NOT NULL,
+            user_id BLOB NOT NULL,
+            created_at INTEGER NOT NULL,
+            PRIMARY KEY (group_id, seq, emoji, user_id)
         ) WITHOUT ROWID;
 ";
 

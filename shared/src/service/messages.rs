@@ -1,12 +1,31 @@
-use crate::domain::event::Event;
-use crate::domain::group::GroupKind;
+use serde::Deserialize;
+use utoipa::ToSchema;
+
+use crate::domain::event::{Event, EventKind};
+use crate::domain::group::{GroupKind, GroupRole};
 use crate::domain::message::{
-    Appended, HistoryPage, HistoryQuery, NewMessage, validate_client_msg_id, validate_text,
+    Appended, HistoryPage, HistoryQuery, Message, NewMessage, validate_client_msg_id,
+    validate_emoji, validate_text,
 };
+use crate::domain::user::Role;
 use crate::domain::{Error, Id, Result, new_id};
 
 use super::groups::group_not_found;
 use super::{Caller, Services};
+
+#[derive(Clone, Debug, Deserialize, ToSchema)]
+pub struct SendMessageInput {
+    /// 1 to 16,384 bytes of UTF-8.
+    #[schema(min_length = 1)]
+    pub text: String,
+    /// Chosen by the sender's device, 1 to 64 characters: a retry with the same id returns
+    /// the original message and stores nothing new.
+    #[schema(min_length = 1, max_length = 64)]
+    pub client_msg_id: String,
+    /// The `seq` of the message this one answers, in the same group (else 400).
+    #[serde(default)]
+    pub reply_to: Option<i64>,
+}
 
 impl Services {
     /// Stores the message first (sequence number, idempotency on `client_msg_id`), then fans
@@ -17,9 +36,13 @@ impl Services {
         &self,
         caller: &Caller,
         group_id: Id,
-        text: String,
-        client_msg_id: String,
+        input: SendMessageInput,
     ) -> Result<Appended> {
+        let SendMessageInput {
+            text,
+            client_msg_id,
+            reply_to,
+        } = input;
         validate_text(&text)?;
         validate_client_msg_id(&client_msg_id)?;
         // One read for the membership check, the sequence hint and the recipients.
@@ -56,6 +79,19 @@ impl Services {
                 return Err(Error::Forbidden("you cannot message this user".to_string()));
             }
         }
+        if let Some(seq) = reply_to
+            && (seq < 1
+                || self
+                    .ports
+                    .messages
+                    .message_at(group_id, seq)
+                    .await?
+                    .is_none())
+        {
+            return Err(Error::Invalid(format!(
+                "reply_to {seq} names no message of this group"
+            )));
+        }
         let appended = self
             .ports
             .messages
@@ -67,6 +103,7 @@ impl Services {
                     text,
                     client_msg_id,
                     sent_at: self.ports.clock.now(),
+                    reply_to,
                 },
                 group.last_seq,
             )
@@ -106,5 +143,120 @@ impl Services {
             .groups
             .advance_read_seq(group_id, caller.user.id, seq.min(group.last_seq))
             .await
+    }
+}
+
+fn message_not_found() -> Error {
+    Error::NotFound("message not found".to_string())
+}
+
+impl Services {
+    /// The sender changes a message's text. The same text again is answered with the message
+    /// and changes nothing (no event); every stored change sends `message_edited`.
+    pub async fn edit_message(
+        &self,
+        caller: &Caller,
+        group_id: Id,
+        seq: i64,
+        text: String,
+    ) -> Result<Message> {
+        validate_text(&text)?;
+        self.membership(caller, group_id).await?;
+        let message = self
+            .ports
+            .messages
+            .message_at(group_id, seq)
+            .await?
+            .ok_or_else(message_not_found)?;
+        if message.sender_id != caller.user.id {
+            return Err(Error::Forbidden(
+                "only its sender edits a message".to_string(),
+            ));
+        }
+        let (message, changed) = self
+            .ports
+            .messages
+            .edit_message(group_id, seq, &text, self.ports.clock.now())
+            .await?;
+        if changed {
+            let event = Event::new(
+                Some(group_id),
+                message.edited_at.unwrap_or(message.sent_at),
+                EventKind::MessageEdited {
+                    message: message.clone(),
+                },
+            );
+            self.fan_out(&self.member_ids(group_id).await?, &event, None)
+                .await;
+        }
+        Ok(message)
+    }
+
+    /// Deletes a message, keeping its `seq` as a tombstone: its sender, the group's owner, or
+    /// an admin (who need not be a member) may. Deleting a deleted message changes nothing.
+    pub async fn delete_message(&self, caller: &Caller, group_id: Id, seq: i64) -> Result<()> {
+        let (_, membership) = self.managed_group(caller, group_id).await?;
+        let message = self
+            .ports
+            .messages
+            .message_at(group_id, seq)
+            .await?
+            .ok_or_else(message_not_found)?;
+        let allowed = message.sender_id == caller.user.id
+            || caller.user.role == Role::Admin
+            || membership.is_some_and(|m| m.member.role == GroupRole::Owner);
+        if !allowed {
+            return Err(Error::Forbidden(
+                "only its sender, the group's owner or an admin deletes a message".to_string(),
+            ));
+        }
+        if self.ports.messages.delete_message(group_id, seq).await? {
+            let event = Event::new(
+                Some(group_id),
+                self.ports.clock.now(),
+                EventKind::MessageDeleted {
+                    seq,
+                    message_id: message.id,
+                    by: caller.user.id,
+                },
+            );
+            self.fan_out(&self.member_ids(group_id).await?, &event, None)
+                .await;
+            tracing::info!(%group_id, seq, by = %caller.user.id, "message deleted");
+        }
+        Ok(())
+    }
+
+    /// A member adds (`on`) or takes back a reaction; both are idempotent, and each change
+    /// sends `reaction_changed` with the message's reactions as they are now.
+    pub async fn react(
+        &self,
+        caller: &Caller,
+        group_id: Id,
+        seq: i64,
+        emoji: &str,
+        on: bool,
+    ) -> Result<Message> {
+        validate_emoji(emoji)?;
+        self.membership(caller, group_id).await?;
+        let (message, changed) = self
+            .ports
+            .messages
+            .set_reaction(group_id, seq, emoji, caller.user.id, on)
+            .await?;
+        if changed {
+            let event = Event::new(
+                Some(group_id),
+                self.ports.clock.now(),
+                EventKind::ReactionChanged {
+                    seq,
+                    message_id: message.id,
+                    reactions: message.reactions.clone(),
+                },
+            );
+            self.fan_out(&self.member_ids(group_id).await?, &event, None)
+                .await;
+        }
+        Ok(message)
     }
 }

@@ -16,6 +16,7 @@ pub use accounts::{LoginInput, LoginOutput, SignUpInput};
 pub use auth::Caller;
 pub use fanout::FanOutOutcome;
 pub use groups::{AddMemberInput, CreateGroupInput};
+pub use messages::SendMessageInput;
 pub use money::{AuthorizationInput, ChargeInput, CreditInput};
 pub use poll::{PollInput, PollOutput};
 pub use timer::StartTimerInput;
