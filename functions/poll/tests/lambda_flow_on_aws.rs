@@ -144,6 +144,21 @@ async fn poll(
     )
 }
 
+/// Polls without waiting, acknowledging as it goes, until the inbox is empty.
+async fn drain(services: &Arc<Services>, token: &str) -> Vec<Value> {
+    let mut all = Vec::new();
+    let mut ack = None;
+    for _ in 0..100 {
+        let (events, next) = poll(services, token, 0, ack.as_deref()).await;
+        if events.is_empty() {
+            return all;
+        }
+        all.extend(events);
+        ack = next;
+    }
+    panic!("the inbox never emptied");
+}
+
 #[tokio::test]
 #[ignore = "needs the AWS emulator: run through scripts/test"]
 async fn two_users_chat_through_the_lambda_handlers_and_logging_out_deletes_the_queue() {
@@ -471,4 +486,177 @@ async fn a_sweep_leaves_no_queue_of_an_expired_session_and_every_live_one() {
         let item = ports.sessions.session_by_id(*id).await.unwrap();
         assert_eq!(item.is_none(), *expired, "{id}");
     }
+}
+
+#[tokio::test]
+#[ignore = "needs the AWS emulator: run through scripts/test"]
+async fn messages_are_edited_reacted_to_and_deleted_over_lambda_events_on_aws() {
+    let (_adapters, services) = on_aws().await;
+    let (_, alice) = sign_up_and_login(&services, "alice", "phone").await;
+    let (bob_id, bob) = sign_up_and_login(&services, "bob", "phone").await;
+    let (_, carol) = sign_up_and_login(&services, "carol", "phone").await;
+    let (status, created) = invoke(
+        group_manage::routes,
+        &services,
+        "POST",
+        "/groups",
+        Some(&alice),
+        Some(json!({ "kind": "group", "name": "edits", "member_ids": [bob_id] })),
+    )
+    .await;
+    assert_eq!(status, 201, "{created}");
+    let group = created["group"]["id"].as_str().unwrap().to_string();
+    let messages = format!("/groups/{group}/messages");
+    let send = |token: String, text: &'static str, id: &'static str, reply_to: Option<i64>| {
+        let (services, messages) = (services.clone(), messages.clone());
+        async move {
+            invoke(
+                send_message::routes,
+                &services,
+                "POST",
+                &messages,
+                Some(&token),
+                Some(json!({ "text": text, "client_msg_id": id, "reply_to": reply_to })),
+            )
+            .await
+        }
+    };
+    assert_eq!(send(alice.clone(), "helo", "a-1", None).await.0, 201);
+    let (status, reply) = send(bob.clone(), "hi", "b-1", Some(1)).await;
+    assert_eq!(
+        (status, reply["message"]["reply_to"].clone()),
+        (201, json!(1))
+    );
+    assert_eq!(send(bob.clone(), "x", "b-2", Some(7)).await.0, 400);
+    drain(&services, &bob).await;
+
+    let first = format!("{messages}/1");
+    let edit = |token: String, text: &'static str| {
+        let (services, first) = (services.clone(), first.clone());
+        async move {
+            invoke(
+                send_message::routes,
+                &services,
+                "PATCH",
+                &first,
+                Some(&token),
+                Some(json!({ "text": text })),
+            )
+            .await
+        }
+    };
+    let (status, edited) = edit(alice.clone(), "hello").await;
+    assert_eq!(status, 200, "{edited}");
+    assert!(
+        edited["message"]["edited_at"].is_number() || edited["message"]["edited_at"].is_string()
+    );
+    assert_eq!(edit(alice.clone(), "hello").await.0, 200);
+    assert_eq!(edit(bob.clone(), "mine").await.0, 403);
+    assert_eq!(edit(carol.clone(), "mine").await.0, 404);
+
+    let party = format!("{first}/reactions/%F0%9F%8E%89");
+    let (status, reacted) = invoke(
+        send_message::routes,
+        &services,
+        "PUT",
+        &party,
+        Some(&bob),
+        None,
+    )
+    .await;
+    assert_eq!(status, 200, "{reacted}");
+    assert_eq!(
+        reacted["message"]["reactions"],
+        json!([{ "emoji": "🎉", "count": 1, "user_ids": [bob_id] }])
+    );
+    let (status, _) = invoke(
+        send_message::routes,
+        &services,
+        "PUT",
+        &party,
+        Some(&bob),
+        None,
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (status, _) = invoke(
+        send_message::routes,
+        &services,
+        "PUT",
+        &format!("{first}/reactions/abc"),
+        Some(&bob),
+        None,
+    )
+    .await;
+    assert_eq!(status, 400);
+
+    assert_eq!(
+        invoke(
+            send_message::routes,
+            &services,
+            "DELETE",
+            &first,
+            Some(&bob),
+            None
+        )
+        .await
+        .0,
+        403,
+        "not the sender, not the owner"
+    );
+    assert_eq!(
+        invoke(
+            send_message::routes,
+            &services,
+            "DELETE",
+            &first,
+            Some(&alice),
+            None
+        )
+        .await
+        .0,
+        204
+    );
+    assert_eq!(edit(alice.clone(), "back").await.0, 409);
+
+    // Bob's device got one event per stored change, in order.
+    let kinds: Vec<String> = drain(&services, &bob)
+        .await
+        .iter()
+        .map(|e| e["type"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        kinds,
+        ["message_edited", "reaction_changed", "message_deleted"]
+    );
+    let (status, page) = invoke(
+        poll::routes,
+        &services,
+        "GET",
+        &format!("{messages}?after=0"),
+        Some(&carol),
+        None,
+    )
+    .await;
+    assert_eq!(status, 404, "a non-member reads no history: {page}");
+    let (_, page) = invoke(
+        poll::routes,
+        &services,
+        "GET",
+        &format!("{messages}?after=0"),
+        Some(&bob),
+        None,
+    )
+    .await;
+    let stored = page["messages"].as_array().unwrap();
+    assert_eq!(stored.len(), 2);
+    assert_eq!(
+        (
+            stored[0]["deleted"].clone(),
+            stored[0]["text"].clone(),
+            stored[0]["reactions"].clone()
+        ),
+        (json!(true), json!(""), json!([]))
+    );
+    assert_eq!(stored[1]["reply_to"], 1);
 }
