@@ -57,6 +57,8 @@ event("send-message-reply","POST","/groups/{group_id}/messages",f"/groups/{GROUP
 event("send-message-edit-not-sender","PATCH","/groups/{group_id}/messages/{seq}",f"/groups/{GROUP}/messages/1",token=ALICE_TOKEN,body={"text":"hello everyone"},params={"group_id":GROUP,"seq":"1"},status=403)
 event("send-message-react","PUT","/groups/{group_id}/messages/{seq}/reactions/{emoji}",f"/groups/{GROUP}/messages/1/reactions/%F0%9F%91%8D",token=ALICE_TOKEN,params={"group_id":GROUP,"seq":"1","emoji":"\U0001F44D"},status=200)
 event("send-message-unreact","DELETE","/groups/{group_id}/messages/{seq}/reactions/{emoji}",f"/groups/{GROUP}/messages/1/reactions/%F0%9F%91%8D",token=ALICE_TOKEN,params={"group_id":GROUP,"seq":"1","emoji":"\U0001F44D"},status=204)
+event("send-message-attach","POST","/groups/{group_id}/attachments",f"/groups/{GROUP}/attachments",token=ALICE_TOKEN,body={"filename":"beach.jpg","content_type":"image/jpeg","size":48213},params={"group_id":GROUP},status=201)
+event("send-message-attach-wrong-type","POST","/groups/{group_id}/attachments",f"/groups/{GROUP}/attachments",token=ALICE_TOKEN,body={"filename":"setup.exe","content_type":"application/x-msdownload","size":48213},params={"group_id":GROUP},status=400)
 event("send-message-delete-as-owner","DELETE","/groups/{group_id}/messages/{seq}",f"/groups/{GROUP}/messages/1",token=ALICE_TOKEN,params={"group_id":GROUP,"seq":"1"},status=204)
 event("poll-poll","POST","/poll","/poll",token=ALICE_TOKEN,body={"wait":0},status=200)
 event("poll-history","GET","/groups/{group_id}/messages",f"/groups/{GROUP}/messages",token=ALICE_TOKEN,query="after=0&limit=50",params={"group_id":GROUP},status=200)

@@ -63,6 +63,12 @@ def main():
         for name, resource in resources.items()
         if resource["Type"] == "AWS::DynamoDB::Table"
     }
+    # The attachments bucket is `<prefix>-attachments`, as AwsSettings::with_prefix names it.
+    tables.update({
+        name: f"arn:aws:s3:::{args.prefix}-" + name[: -len("Bucket")].lower()
+        for name, resource in resources.items()
+        if resource["Type"] == "AWS::S3::Bucket"
+    })
     # Queues the template makes are `<prefix>-<name in kebab case>`: FanOutQueue is
     # `<prefix>-fan-out`, as chat_core::aws::provision::create_fan_out_queue makes it.
     tables.update({

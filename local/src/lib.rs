@@ -1,6 +1,7 @@
 //! chat-local: every function's routes behind one HTTP listener, on the embedded store, and
 //! the live channel (WebSocket) at `/live`.
 
+mod files;
 mod listener;
 mod live;
 
@@ -11,7 +12,7 @@ use std::time::Duration;
 
 use axum::routing::get;
 use chat_core::domain::user::Role;
-use chat_core::embedded::{EmbeddedStore, LiveHub};
+use chat_core::embedded::{EmbeddedStore, LiveHub, LocalFiles};
 use chat_core::http::openapi::{Function, assemble};
 use chat_core::http::{AppState, finish, reply};
 use chat_core::ports::SystemClock;
@@ -68,7 +69,7 @@ pub fn openapi_json() -> String {
 
 /// chat-local's whole HTTP app: every route, `GET /openapi.json`, and the live channel at
 /// `GET /live` (a WebSocket; tickets come from `POST /live/tickets`).
-pub fn app(services: AppState, hub: Arc<LiveHub>) -> axum::Router {
+pub fn app(services: AppState, hub: Arc<LiveHub>, files: Arc<LocalFiles>) -> axum::Router {
     let (routes, openapi) = api();
     let openapi = Arc::new(openapi);
     let routes = routes
@@ -83,7 +84,11 @@ pub fn app(services: AppState, hub: Arc<LiveHub>) -> axum::Router {
             "/live",
             get(move |state, query, upgrade| live::open(state, hub.clone(), query, upgrade)),
         );
-    finish(routes).with_state(services)
+    // The file routes take bodies up to the attachment limit, streamed: outside the JSON
+    // routes' 64 KiB limit.
+    finish(routes)
+        .with_state(services)
+        .merge(files::router(files))
 }
 
 #[derive(Debug, Parser)]
@@ -145,6 +150,14 @@ pub struct Cli {
     #[arg(long, env = "CHAT_REFUSED_LOGIN_DELAY_MS", default_value_t = 1000,
           value_parser = clap::value_parser!(u64).range(0..=10_000))]
     pub refused_login_delay_ms: u64,
+    /// Where clients reach this server, for the attachment links it signs (default:
+    /// `http://<addr>`).
+    #[arg(long, env = "CHAT_PUBLIC_URL")]
+    pub public_url: Option<String>,
+    /// The largest attachment, in bytes.
+    #[arg(long, env = "CHAT_MAX_ATTACHMENT_BYTES",
+          default_value_t = chat_core::domain::message::DEFAULT_MAX_ATTACHMENT_BYTES)]
+    pub max_attachment_bytes: u64,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -187,9 +200,15 @@ pub fn open(cli: &Cli) -> Result<(Arc<EmbeddedStore>, Arc<Services>)> {
         failed_logins_per_user: cli.failed_logins_per_user,
         failed_logins_per_address: cli.failed_logins_per_address,
         refused_login_delay: Duration::from_millis(cli.refused_login_delay_ms),
+        max_attachment_bytes: cli.max_attachment_bytes,
         // chat-local has no fan-out queue: every fan-out runs in the request.
         ..Config::default()
     };
+    store.files().set_public_url(
+        cli.public_url
+            .as_deref()
+            .unwrap_or(&format!("http://{}", cli.addr)),
+    );
     let services = Arc::new(Services::new(store.ports(), config));
     Ok((store, services))
 }
@@ -247,7 +266,7 @@ pub async fn serve(
     let listener = tokio::net::TcpListener::bind(addr).await?;
     tracing::info!(addr = %listener.local_addr()?, max_connections, "chat-local listening");
     let sweeper = tokio::spawn(sweep_expired_sessions(services.clone()));
-    let app = app(services.clone(), store.hub());
+    let app = app(services.clone(), store.hub(), store.files());
     let shutdown = async move {
         shutdown_signal().await;
         tracing::info!("shutting down");

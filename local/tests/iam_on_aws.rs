@@ -13,7 +13,7 @@ use std::time::Duration;
 use chat_core::aws::AwsAdapters;
 use chat_core::aws::AwsSettings;
 use chat_core::aws::provision::{
-    create_fan_out_queue, create_tables, emulator_adapters_with, reset,
+    create_attachments_bucket, create_fan_out_queue, create_tables, emulator_adapters_with, reset,
 };
 use chat_core::http::app;
 use chat_core::service::{Config, Services};
@@ -169,6 +169,7 @@ impl Setup {
         let adapters = self.adapters_as(&self.credentials["operator"]).await;
         reset(&adapters).await.unwrap();
         create_tables(&adapters).await.unwrap();
+        create_attachments_bucket(&adapters).await.unwrap();
         let url = create_fan_out_queue(&adapters).await.unwrap();
         assert_eq!(self.fan_out_queue_url.get_or_init(|| url.clone()), &url);
         chat_core::fixture::seed(&adapters.ports()).await.unwrap();

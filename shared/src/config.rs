@@ -63,6 +63,10 @@ pub fn config_from_env() -> Result<Config> {
             defaults.queued_fan_out_above,
         )?,
         fan_out_job_users: defaults.fan_out_job_users,
+        max_attachment_bytes: number_from_env(
+            "CHAT_MAX_ATTACHMENT_BYTES",
+            defaults.max_attachment_bytes,
+        )?,
         live_url: std::env::var("CHAT_LIVE_URL")
             .ok()
             .filter(|url| !url.is_empty()),

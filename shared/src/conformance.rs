@@ -139,6 +139,7 @@ fn new_message(
 ) -> NewMessage {
     NewMessage {
         reply_to: None,
+        attachments: Vec::new(),
         id: new_id(),
         group_id: group.id,
         sender_id: sender.id,

@@ -117,6 +117,7 @@ pub async fn seed(ports: &Ports) -> Result<()> {
                 client_msg_id: "fixture-1".to_string(),
                 sent_at: now,
                 reply_to: None,
+                attachments: Vec::new(),
             },
             0,
         )

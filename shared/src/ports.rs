@@ -9,7 +9,9 @@ use async_trait::async_trait;
 
 use crate::domain::group::{Group, GroupRole, Member, MemberRecord, UserGroup};
 use crate::domain::live::TicketRecord;
-use crate::domain::message::{Appended, HistoryPage, HistoryQuery, Message, NewMessage};
+use crate::domain::message::{
+    Appended, AttachmentRecord, HistoryPage, HistoryQuery, Message, NewMessage,
+};
 use crate::domain::money::{
     Authorization, Balance, Charge, ChargeRequest, CreditRequest, Idempotency, LedgerEntry,
 };
@@ -360,6 +362,56 @@ pub trait FailureCounters: Send + Sync {
     async fn count_failure(&self, keys: &[String], window_end: Timestamp) -> Result<()>;
 }
 
+/// Attachments' records: what was announced for upload, by whom, to which group.
+#[async_trait]
+pub trait AttachmentStore: Send + Sync {
+    async fn insert_attachment(&self, record: &AttachmentRecord) -> Result<()>;
+    async fn attachment(&self, id: Id) -> Result<Option<AttachmentRecord>>;
+    /// Gives the attachment to the send `claim` (`<sender>/<client_msg_id>`), atomically;
+    /// claiming it again for the same send is fine. `Conflict` when another send has it.
+    async fn claim_attachment(&self, id: Id, claim: &str) -> Result<()>;
+}
+
+/// How a client uploads a file: a PUT of exactly the announced bytes to `url` with `headers`,
+/// no bearer token needed, before `expires_at`.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+pub struct UploadGrant {
+    /// Always `PUT`.
+    pub method: String,
+    pub url: String,
+    pub headers: std::collections::BTreeMap<String, String>,
+    pub expires_at: Timestamp,
+}
+
+/// Where attachments' bytes are kept (S3 on AWS, the data folder on chat-local), reached by
+/// signed, expiring URLs: the bytes never pass through a function.
+#[async_trait]
+pub trait FileStore: Send + Sync {
+    /// A signed upload of exactly `size` bytes of `content_type` to `key`: a larger or
+    /// smaller body, or another type, is refused.
+    async fn upload_grant(
+        &self,
+        key: &str,
+        content_type: &str,
+        size: u64,
+        expires_at: Timestamp,
+    ) -> Result<UploadGrant>;
+    /// A signed download link to `key`, served as `content_type` named `filename`.
+    async fn download_url(
+        &self,
+        key: &str,
+        filename: &str,
+        content_type: &str,
+        expires_at: Timestamp,
+    ) -> Result<String>;
+    /// The size of what was uploaded to `key`; `None` when nothing was.
+    async fn stored_size(&self, key: &str) -> Result<Option<u64>>;
+    /// Says the file is in a message (one never used is deleted after a day).
+    async fn mark_used(&self, key: &str) -> Result<()>;
+    /// Deleting a file that is gone already is not an error.
+    async fn delete_file(&self, key: &str) -> Result<()>;
+}
+
 /// A part of a fan-out handed to a worker: one event for some of its recipients.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct FanOutJob {
@@ -394,6 +446,8 @@ pub struct Ports {
     pub push: Arc<dyn Push>,
     pub failures: Arc<dyn FailureCounters>,
     pub blocks: Arc<dyn BlockStore>,
+    pub attachments: Arc<dyn AttachmentStore>,
+    pub files: Arc<dyn FileStore>,
     /// Where large fan-outs go; `None`: every fan-out runs in the request.
     pub fan_out_queue: Option<Arc<dyn FanOutQueue>>,
     pub clock: Arc<dyn Clock>,

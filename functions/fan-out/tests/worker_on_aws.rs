@@ -179,6 +179,7 @@ async fn a_large_groups_message_is_queued_and_the_worker_delivers_it_once_per_se
                 text: "to everyone".to_string(),
                 client_msg_id: "m-1".to_string(),
                 reply_to: None,
+                attachments: Vec::new(),
             },
         )
         .await

@@ -172,6 +172,7 @@ async fn events_are_pushed_to_live_connections_and_a_gone_one_falls_back_to_its_
                 text: "pushed".to_string(),
                 client_msg_id: "b-1".to_string(),
                 reply_to: None,
+                attachments: Vec::new(),
             },
         )
         .await

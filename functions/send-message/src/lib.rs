@@ -7,7 +7,7 @@ use axum::response::Response;
 use chat_core::domain::message::Message;
 use chat_core::domain::parse_id;
 use chat_core::http::{ApiRouter, AppState, JsonBody, Path, created_or_found, no_content, reply};
-use chat_core::service::{Caller, SendMessageInput};
+use chat_core::service::{AttachmentGrant, AttachmentInput, Caller, SendMessageInput};
 use chat_core::{Error, Result};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -19,6 +19,31 @@ pub fn routes() -> ApiRouter {
         .routes(routes!(send_message))
         .routes(routes!(edit_message, delete_message))
         .routes(routes!(add_reaction, remove_reaction))
+        .routes(routes!(create_attachment))
+}
+
+/// Announces a file for the group and answers where to upload it: a `PUT` of exactly `size`
+/// bytes to `upload.url` with `upload.headers`, no bearer token, within 15 minutes. A send
+/// then names it in `attachments`.
+#[utoipa::path(
+    post, path = "/groups/{group_id}/attachments",
+    params(("group_id" = uuid::Uuid, Path, description = "The group")),
+    request_body = AttachmentInput,
+    responses(
+        (status = 201, description = "The attachment and how to upload it", body = AttachmentGrant),
+        (status = 400, description = "A bad file name, a type not allowed, or a size of 0 or over the limit"),
+        (status = 404, description = "No such group, or not a member"),
+    ),
+)]
+async fn create_attachment(
+    State(services): State<AppState>,
+    caller: Caller,
+    Path(group_id): Path<String>,
+    JsonBody(input): JsonBody<AttachmentInput>,
+) -> Result<Response> {
+    let group_id = parse_id("group_id", &group_id)?;
+    let grant = services.create_attachment(&caller, group_id, input).await?;
+    reply(StatusCode::CREATED, &grant)
 }
 
 #[derive(Serialize, ToSchema)]

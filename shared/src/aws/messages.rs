@@ -3,7 +3,8 @@ use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::types::{ConditionCheck, Put, TransactWriteItem, Update};
 
 use super::attrs::{
-    Item, get_id, get_n, get_opt_n, get_opt_time, get_s, get_time, id, item, n, s, time, ttl,
+    Item, get_id, get_n, get_opt_n, get_opt_s, get_opt_time, get_s, get_time, id, item, n, s, time,
+    ttl,
 };
 use super::groups::{GROUP_SK, member_sk, read_mark_key};
 use super::{AwsAdapters, sdk_error};
@@ -33,6 +34,10 @@ pub(super) fn message_from(item: &Item) -> Result<Message> {
             Vec::new()
         } else {
             super::reactions::reactions_from(item)?
+        },
+        attachments: match get_opt_s(item, "attachments") {
+            Some(json) if !deleted => serde_json::from_str(&json).map_err(Error::internal)?,
+            _ => Vec::new(),
         },
     })
 }
@@ -178,6 +183,14 @@ impl MessageStore for AwsAdapters {
                     ("client_msg_id", Some(s(&message.client_msg_id))),
                     ("sent_at", Some(time(message.sent_at))),
                     ("reply_to", message.reply_to.map(n)),
+                    (
+                        "attachments",
+                        (!message.attachments.is_empty())
+                            .then(|| serde_json::to_string(&message.attachments))
+                            .transpose()
+                            .map_err(Error::internal)?
+                            .map(s),
+                    ),
                 ])))
                 .condition_expression("attribute_not_exists(seq)")
                 .build()

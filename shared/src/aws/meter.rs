@@ -8,6 +8,7 @@ pub struct Meter {
     dynamodb: AtomicU64,
     sqs: AtomicU64,
     push: AtomicU64,
+    s3: AtomicU64,
     in_flight: AtomicI64,
     max_in_flight: AtomicI64,
 }
@@ -18,6 +19,8 @@ pub struct CallCounts {
     pub sqs: u64,
     /// Calls to API Gateway's management API (pushes and closes on live connections).
     pub push: u64,
+    /// S3 calls (attachments; presigning makes none).
+    pub s3: u64,
     pub max_in_flight: i64,
 }
 
@@ -47,6 +50,11 @@ impl Meter {
         call.await
     }
 
+    pub async fn s3<T>(&self, call: impl Future<Output = T>) -> T {
+        let _in_flight = self.enter(&self.s3);
+        call.await
+    }
+
     pub async fn push<T>(&self, call: impl Future<Output = T>) -> T {
         let _in_flight = self.enter(&self.push);
         call.await
@@ -57,6 +65,7 @@ impl Meter {
             dynamodb: self.dynamodb.load(Ordering::SeqCst),
             sqs: self.sqs.load(Ordering::SeqCst),
             push: self.push.load(Ordering::SeqCst),
+            s3: self.s3.load(Ordering::SeqCst),
             max_in_flight: self.max_in_flight.load(Ordering::SeqCst),
         }
     }
@@ -66,6 +75,7 @@ impl Meter {
         self.dynamodb.store(0, Ordering::SeqCst);
         self.sqs.store(0, Ordering::SeqCst);
         self.push.store(0, Ordering::SeqCst);
+        self.s3.store(0, Ordering::SeqCst);
         self.max_in_flight.store(0, Ordering::SeqCst);
     }
 }

@@ -15,6 +15,7 @@
 //! - money: `pk` = `WALLET#<user id>` with `sk` = `BALANCE#<currency>`, `ENTRY#<time>#<id>`
 //!   (the ledger) and `CHARGE#<time>#<id>` (a copy of each charge for payer and payee).
 
+mod attachments;
 mod attrs;
 mod blocks;
 mod failures;
@@ -63,6 +64,8 @@ pub struct AwsSettings {
     pub live_management_url: Option<String>,
     /// The fan-out worker's queue; without one every fan-out runs in the request.
     pub fan_out_queue_url: Option<String>,
+    /// The bucket of attachments' bytes; without one attachments are refused (503).
+    pub attachments_bucket: Option<String>,
 }
 
 /// Adapters with clients that are never sent anything: for unit tests of how requests are built.
@@ -92,13 +95,14 @@ impl AwsSettings {
             visibility: crate::service::DEFAULT_VISIBILITY,
             live_management_url: None,
             fan_out_queue_url: None,
+            attachments_bucket: Some(format!("{}-attachments", prefix.to_lowercase())),
         }
     }
 
     /// From `CHAT_USERS_TABLE`, `CHAT_SESSIONS_TABLE`, `CHAT_GROUPS_TABLE`,
     /// `CHAT_MESSAGES_TABLE`, `CHAT_IDEMPOTENCY_TABLE`, `CHAT_MONEY_TABLE`, `CHAT_QUEUE_PREFIX`
     /// `CHAT_VISIBILITY_SECONDS` (default 30), `CHAT_LIVE_MANAGEMENT_URL` and
-    /// `CHAT_FAN_OUT_QUEUE_URL` (both optional).
+    /// `CHAT_FAN_OUT_QUEUE_URL` and `CHAT_ATTACHMENTS_BUCKET` (all optional).
     pub fn from_env() -> Result<AwsSettings> {
         let var = |name: &str| {
             std::env::var(name).map_err(|_| Error::Invalid(format!("{name} is not set")))
@@ -121,6 +125,9 @@ impl AwsSettings {
             fan_out_queue_url: std::env::var("CHAT_FAN_OUT_QUEUE_URL")
                 .ok()
                 .filter(|url| !url.is_empty()),
+            attachments_bucket: std::env::var("CHAT_ATTACHMENTS_BUCKET")
+                .ok()
+                .filter(|bucket| !bucket.is_empty()),
         };
         settings.validate()?;
         Ok(settings)
@@ -142,6 +149,7 @@ impl AwsSettings {
 pub struct AwsAdapters {
     pub(crate) db: DynamoDb,
     pub(crate) sqs: Sqs,
+    pub(crate) s3: aws_sdk_s3::Client,
     pub(crate) settings: AwsSettings,
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) meter: Meter,
@@ -172,6 +180,13 @@ impl AwsAdapters {
                     .timeout_config(call_timeouts())
                     .build(),
             ),
+            // An emulator (an endpoint override) serves buckets by path, not by host name.
+            s3: aws_sdk_s3::Client::from_conf(
+                aws_sdk_s3::config::Builder::from(config)
+                    .timeout_config(call_timeouts())
+                    .force_path_style(config.endpoint_url().is_some())
+                    .build(),
+            ),
             clock: Arc::new(SystemClock),
             meter: Meter::default(),
             queue_url_base: std::sync::OnceLock::new(),
@@ -194,6 +209,8 @@ impl AwsAdapters {
             push: self.clone(),
             failures: self.clone(),
             blocks: self.clone(),
+            attachments: self.clone(),
+            files: self.clone(),
             fan_out_queue: self
                 .settings
                 .fan_out_queue_url

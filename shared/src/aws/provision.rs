@@ -204,6 +204,23 @@ pub async fn reset(adapters: &AwsAdapters) -> Result<()> {
             .await
             .map_err(sdk_error("DeleteQueue"))?;
     }
+    if let Some(bucket) = &adapters.settings.attachments_bucket {
+        // A bucket that is not there is already reset; one that is must be emptied first.
+        if let Ok(listed) = adapters.s3.list_objects_v2().bucket(bucket).send().await {
+            for object in listed.contents() {
+                if let Some(key) = object.key() {
+                    let _ = adapters
+                        .s3
+                        .delete_object()
+                        .bucket(bucket)
+                        .key(key)
+                        .send()
+                        .await;
+                }
+            }
+            let _ = adapters.s3.delete_bucket().bucket(bucket).send().await;
+        }
+    }
     Ok(())
 }
 
@@ -216,7 +233,22 @@ pub async fn on_emulator(
 ) -> Result<std::sync::Arc<AwsAdapters>> {
     let adapters = emulator_adapters_as(endpoint, prefix, visibility, "test", "test").await?;
     create_tables(&adapters).await?;
+    create_attachments_bucket(&adapters).await?;
     Ok(adapters)
+}
+
+/// Makes the attachments bucket the settings name (the template's `AttachmentsBucket`).
+pub async fn create_attachments_bucket(adapters: &AwsAdapters) -> Result<()> {
+    if let Some(bucket) = &adapters.settings.attachments_bucket {
+        adapters
+            .s3
+            .create_bucket()
+            .bucket(bucket)
+            .send()
+            .await
+            .map_err(sdk_error("CreateBucket"))?;
+    }
+    Ok(())
 }
 
 /// Adapters against an emulator's existing tables named from `prefix`, signing as the given

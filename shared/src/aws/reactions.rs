@@ -151,7 +151,7 @@ impl AwsAdapters {
             .keys()
             .filter(|name| name.starts_with("rc_") || name.starts_with("ru_"))
             .collect();
-        let mut remove = vec!["kinds".to_string()];
+        let mut remove = vec!["kinds".to_string(), "attachments".to_string()];
         let mut request = self
             .db
             .update_item()

@@ -32,6 +32,103 @@ pub struct Message {
     /// Most-used first (then by emoji).
     #[serde(default)]
     pub reactions: Vec<Reaction>,
+    /// Files sent with the message, in the order the sender named them.
+    #[serde(default)]
+    pub attachments: Vec<Attachment>,
+}
+
+/// A file sent with a message.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Attachment {
+    pub id: Uuid,
+    pub filename: String,
+    pub content_type: String,
+    pub size: u64,
+    /// A download link valid for an hour, issued only to members (empty where stored).
+    #[serde(default)]
+    pub url: String,
+}
+
+/// An attachment as stored: who uploaded it to which group, and which send used it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AttachmentRecord {
+    pub attachment: Attachment,
+    pub group_id: Id,
+    pub uploader_id: Id,
+    pub created_at: Timestamp,
+    /// The send that used it (`<sender>/<client_msg_id>`): it cannot go with another.
+    pub used_by: Option<String>,
+}
+
+impl AttachmentRecord {
+    /// Where its bytes are kept: `<group>/<attachment>`.
+    pub fn file_key(&self) -> String {
+        file_key(self.group_id, self.attachment.id)
+    }
+}
+
+pub fn file_key(group_id: Id, attachment_id: Id) -> String {
+    format!("{group_id}/{attachment_id}")
+}
+
+/// The most attachments of one message.
+pub const MAX_ATTACHMENTS: usize = 10;
+/// The largest file, unless configured otherwise.
+pub const DEFAULT_MAX_ATTACHMENT_BYTES: u64 = 25 * 1024 * 1024;
+/// What may be attached: images, PDF, plain text, common audio and video.
+pub const ATTACHMENT_TYPES: &[&str] = &[
+    "image/jpeg",
+    "image/png",
+    "image/gif",
+    "image/webp",
+    "image/heic",
+    "application/pdf",
+    "text/plain",
+    "audio/mpeg",
+    "audio/mp4",
+    "audio/aac",
+    "audio/ogg",
+    "audio/wav",
+    "audio/webm",
+    "video/mp4",
+    "video/webm",
+    "video/quicktime",
+];
+
+/// A file name of 1 to 255 characters without control characters or path separators, a
+/// content type from [`ATTACHMENT_TYPES`], and a size of 1 byte to `max_bytes`.
+pub fn validate_attachment(
+    filename: &str,
+    content_type: &str,
+    size: u64,
+    max_bytes: u64,
+) -> Result<()> {
+    let chars = filename.chars().count();
+    if chars == 0
+        || chars > 255
+        || filename
+            .chars()
+            .any(|c| c.is_control() || c == '/' || c == '\\')
+        || filename == "."
+        || filename == ".."
+    {
+        return Err(Error::Invalid(
+            "filename must be 1 to 255 characters without control characters or slashes"
+                .to_string(),
+        ));
+    }
+    if !ATTACHMENT_TYPES.contains(&content_type) {
+        return Err(Error::Invalid(format!(
+            "content_type must be one of {}",
+            ATTACHMENT_TYPES.join(", ")
+        )));
+    }
+    if size == 0 || size > max_bytes {
+        return Err(Error::Invalid(format!(
+            "size must be 1 to {max_bytes} bytes"
+        )));
+    }
+    Ok(())
 }
 
 /// One emoji's reactions to a message: how many, and who (at most [`MAX_REACTION_USERS`]
@@ -104,6 +201,8 @@ pub struct NewMessage {
     pub client_msg_id: String,
     pub sent_at: Timestamp,
     pub reply_to: Option<i64>,
+    /// As stored, without links.
+    pub attachments: Vec<Attachment>,
 }
 
 /// What the store did with a send: stored it, or found the original of a retry.
@@ -128,6 +227,7 @@ impl NewMessage {
             deleted: false,
             reply_to: self.reply_to,
             reactions: Vec::new(),
+            attachments: self.attachments,
         }
     }
 }

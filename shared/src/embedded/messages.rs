@@ -4,16 +4,16 @@ use async_trait::async_trait;
 use rusqlite::{OptionalExtension, Row, params};
 
 use crate::domain::message::{
-    Appended, HistoryPage, HistoryQuery, MAX_REACTION_KINDS, Message, NewMessage, Reaction,
-    ordered_reactions,
+    Appended, Attachment, AttachmentRecord, HistoryPage, HistoryQuery, MAX_REACTION_KINDS, Message,
+    NewMessage, Reaction, ordered_reactions,
 };
 use crate::domain::{Error, Id, Result, Timestamp};
-use crate::ports::MessageStore;
+use crate::ports::{AttachmentStore, MessageStore};
 
 use super::EmbeddedStore;
 
-const MESSAGE_COLUMNS: &str =
-    "id, group_id, seq, sender_id, text, client_msg_id, sent_at, edited_at, deleted, reply_to";
+const MESSAGE_COLUMNS: &str = "id, group_id, seq, sender_id, text, client_msg_id, sent_at, \
+     edited_at, deleted, reply_to, attachments";
 
 /// A message without its reactions (see [`with_reactions`]).
 fn message_from_row(row: &Row<'_>) -> rusqlite::Result<Message> {
@@ -29,6 +29,9 @@ fn message_from_row(row: &Row<'_>) -> rusqlite::Result<Message> {
         deleted: row.get(8)?,
         reply_to: row.get(9)?,
         reactions: Vec::new(),
+        attachments: serde_json::from_str(&row.get::<_, String>(10)?).map_err(|e| {
+            rusqlite::Error::FromSqlConversionFailure(10, rusqlite::types::Type::Text, e.into())
+        })?,
     })
 }
 
@@ -140,8 +143,8 @@ impl MessageStore for EmbeddedStore {
                 return Err(Error::NotFound("group not found".to_string()));
             }
             tx.execute(
-                "INSERT INTO messages (id, group_id, seq, sender_id, text, client_msg_id, sent_at, reply_to)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                "INSERT INTO messages (id, group_id, seq, sender_id, text, client_msg_id, sent_at, reply_to, attachments)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
                 params![
                     new.id,
                     new.group_id,
@@ -150,7 +153,8 @@ impl MessageStore for EmbeddedStore {
                     new.text,
                     new.client_msg_id,
                     new.sent_at,
-                    new.reply_to
+                    new.reply_to,
+                    serde_json::to_string(&new.attachments).map_err(Error::internal)?
                 ],
             )?;
             tx.commit()?;
@@ -240,7 +244,8 @@ impl MessageStore for EmbeddedStore {
                 return Ok(false);
             }
             tx.execute(
-                "UPDATE messages SET text = '', deleted = 1 WHERE group_id = ?1 AND seq = ?2",
+                "UPDATE messages SET text = '', deleted = 1, attachments = '[]'
+                 WHERE group_id = ?1 AND seq = ?2",
                 params![group_id, seq],
             )?;
             tx.execute(
@@ -291,6 +296,76 @@ impl MessageStore for EmbeddedStore {
             let after = message_in(&tx, group_id, seq)?.ok_or_else(no_message)?;
             tx.commit()?;
             Ok((after, changed > 0))
+        })
+        .await
+    }
+}
+
+#[async_trait]
+impl AttachmentStore for EmbeddedStore {
+    async fn insert_attachment(&self, record: &AttachmentRecord) -> Result<()> {
+        let record = record.clone();
+        self.call(move |conn| {
+            conn.execute(
+                "INSERT INTO attachments (id, group_id, uploader_id, filename, content_type, size, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![
+                    record.attachment.id,
+                    record.group_id,
+                    record.uploader_id,
+                    record.attachment.filename,
+                    record.attachment.content_type,
+                    i64::try_from(record.attachment.size).map_err(Error::internal)?,
+                    record.created_at
+                ],
+            )?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn attachment(&self, id: Id) -> Result<Option<AttachmentRecord>> {
+        self.call(move |conn| {
+            Ok(conn
+                .prepare_cached(
+                    "SELECT id, filename, content_type, size, group_id, uploader_id, created_at, used_by
+                     FROM attachments WHERE id = ?1",
+                )?
+                .query_row([id], |row| {
+                    Ok(AttachmentRecord {
+                        attachment: Attachment {
+                            id: row.get(0)?,
+                            filename: row.get(1)?,
+                            content_type: row.get(2)?,
+                            size: u64::try_from(row.get::<_, i64>(3)?).unwrap_or(0),
+                            url: String::new(),
+                        },
+                        group_id: row.get(4)?,
+                        uploader_id: row.get(5)?,
+                        created_at: row.get(6)?,
+                        used_by: row.get(7)?,
+                    })
+                })
+                .optional()?)
+        })
+        .await
+    }
+
+    async fn claim_attachment(&self, id: Id, claim: &str) -> Result<()> {
+        let claim = claim.to_string();
+        self.call(move |conn| {
+            let updated = conn
+                .prepare_cached(
+                    "UPDATE attachments SET used_by = ?2
+                     WHERE id = ?1 AND (used_by IS NULL OR used_by = ?2)",
+                )?
+                .execute(params![id, claim])?;
+            if updated == 0 {
+                return Err(Error::Conflict(
+                    "the attachment is in another message".to_string(),
+                ));
+            }
+            Ok(())
         })
         .await
     }

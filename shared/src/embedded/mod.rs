@@ -4,6 +4,7 @@
 
 mod blocks;
 mod failures;
+mod files;
 mod groups;
 mod inbox;
 mod live;
@@ -28,6 +29,7 @@ use crate::ports::{Clock, Ports};
 /// Entries taken by one receive, as with SQS.
 const RECEIVE_BATCH: usize = crate::ports::MAX_DELIVERIES_PER_RECEIVE;
 
+pub use files::{DownloadQuery, LocalFiles, UploadQuery};
 pub use live::{LiveHub, OUTGOING_CAPACITY, Outgoing};
 
 pub struct EmbeddedStore {
@@ -40,12 +42,18 @@ pub struct EmbeddedStore {
     polls: Mutex<HashMap<Id, watch::Sender<u64>>>,
     closing: watch::Sender<bool>,
     failures: Arc<failures::MemoryFailureCounters>,
+    files: Arc<LocalFiles>,
 }
 
 impl EmbeddedStore {
     /// Opens (or creates) the database file. `visibility` is how long a received inbox entry
     /// stays hidden before it is delivered again unless acknowledged.
     pub fn open(path: &Path, clock: Arc<dyn Clock>, visibility: Duration) -> Result<Arc<Self>> {
+        let data_dir = path
+            .parent()
+            .filter(|dir| !dir.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let files = LocalFiles::open(data_dir, clock.clone())?;
         let mut conn = Connection::open(path).map_err(Error::internal)?;
         schema::prepare(&mut conn)?;
         // Every statement stays prepared: parsing was 3% of chat-local's time under load.
@@ -59,6 +67,7 @@ impl EmbeddedStore {
             polls: Mutex::new(HashMap::new()),
             closing: watch::channel(false).0,
             failures: Arc::default(),
+            files,
         }))
     }
 
@@ -77,10 +86,17 @@ impl EmbeddedStore {
             push: self.hub.clone(),
             failures: self.failures.clone(),
             blocks: self.clone(),
+            attachments: self.clone(),
+            files: self.files.clone(),
             // One process, no Lambda time limit: chat-local fans out in the request.
             fan_out_queue: None,
             clock: self.clock.clone(),
         }
+    }
+
+    /// Attachments' files in the data folder, for chat-local's upload and download routes.
+    pub fn files(&self) -> Arc<LocalFiles> {
+        self.files.clone()
     }
 
     /// The live channel's connections in this process, for chat-local's sockets.

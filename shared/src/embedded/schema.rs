@@ -10,7 +10,23 @@ pub(super) const MIGRATIONS: &[&str] = &[
     AUTHORIZATIONS,
     BLOCKS_AND_HIDING,
     EDITS_AND_REACTIONS,
+    ATTACHMENTS,
 ];
+
+/// Version 5: attachments, announced before their upload and used by one message.
+const ATTACHMENTS: &str = "
+        CREATE TABLE attachments (
+            id BLOB PRIMARY KEY,
+            group_id BLOB NOT NULL,
+            uploader_id BLOB NOT NULL,
+            filename TEXT NOT NULL,
+            content_type TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            created_at INTEGER NOT NULL,
+            used_by TEXT
+        ) WITHOUT ROWID;
+        ALTER TABLE messages ADD COLUMN attachments TEXT NOT NULL DEFAULT '[]';
+";
 
 /// Sets the connection up and migrates the schema. WAL with `synchronous = NORMAL` keeps every
 /// committed write across a crash of the process (not of the machine), and is fast.

@@ -25,6 +25,10 @@ pub struct SendMessageInput {
     /// The `seq` of the message this one answers, in the same group (else 400).
     #[serde(default)]
     pub reply_to: Option<i64>,
+    /// Up to 10 attachments, each announced by the sender for this group, uploaded in full
+    /// and in no other message (else 400). With attachments, `text` may be empty.
+    #[serde(default)]
+    pub attachments: Vec<uuid::Uuid>,
 }
 
 impl Services {
@@ -42,8 +46,12 @@ impl Services {
             text,
             client_msg_id,
             reply_to,
+            attachments,
         } = input;
-        validate_text(&text)?;
+        // A file may go without a caption.
+        if !text.is_empty() || attachments.is_empty() {
+            validate_text(&text)?;
+        }
         validate_client_msg_id(&client_msg_id)?;
         // One read for the membership check, the sequence hint and the recipients.
         let (group, members) = self
@@ -92,6 +100,9 @@ impl Services {
                 "reply_to {seq} names no message of this group"
             )));
         }
+        let attachments = self
+            .attachments_for_send(caller, group_id, &attachments, &client_msg_id)
+            .await?;
         let appended = self
             .ports
             .messages
@@ -104,10 +115,18 @@ impl Services {
                     client_msg_id,
                     sent_at: self.ports.clock.now(),
                     reply_to,
+                    attachments,
                 },
                 group.last_seq,
             )
             .await?;
+        if appended.created {
+            self.keep_attachments(&appended.message).await;
+        }
+        let appended = Appended {
+            message: self.with_links(appended.message).await?,
+            created: appended.created,
+        };
         let recipients: Vec<Id> = members.iter().map(|m| m.member.user_id).collect();
         let event = Event::message(appended.message.clone());
         let delivered = self
@@ -124,7 +143,15 @@ impl Services {
         query: HistoryQuery,
     ) -> Result<HistoryPage> {
         self.membership(caller, group_id).await?;
-        self.ports.messages.history(group_id, query).await
+        let page = self.ports.messages.history(group_id, query).await?;
+        let mut messages = Vec::with_capacity(page.messages.len());
+        for message in page.messages {
+            messages.push(self.with_links(message).await?);
+        }
+        Ok(HistoryPage {
+            messages,
+            has_more: page.has_more,
+        })
     }
 
     /// Moves the caller's read mark forward (never back, never past the newest message).
@@ -178,6 +205,7 @@ impl Services {
             .messages
             .edit_message(group_id, seq, &text, self.ports.clock.now())
             .await?;
+        let message = self.with_links(message).await?;
         if changed {
             let event = Event::new(
                 Some(group_id),
@@ -211,6 +239,7 @@ impl Services {
             ));
         }
         if self.ports.messages.delete_message(group_id, seq).await? {
+            self.drop_attachments(&message).await;
             let event = Event::new(
                 Some(group_id),
                 self.ports.clock.now(),
@@ -244,6 +273,7 @@ impl Services {
             .messages
             .set_reaction(group_id, seq, emoji, caller.user.id, on)
             .await?;
+        let message = self.with_links(message).await?;
         if changed {
             let event = Event::new(
                 Some(group_id),

@@ -1,6 +1,7 @@
 //! The use cases, over the ports. Functions' routes call these; rules come from the domain.
 
 mod accounts;
+mod attachments;
 mod auth;
 mod fanout;
 mod groups;
@@ -13,6 +14,7 @@ mod timer;
 use std::time::Duration;
 
 pub use accounts::{LoginInput, LoginOutput, SignUpInput};
+pub use attachments::{AttachmentGrant, AttachmentInput};
 pub use auth::Caller;
 pub use fanout::FanOutOutcome;
 pub use groups::{AddMemberInput, CreateGroupInput};
@@ -60,6 +62,8 @@ pub struct Config {
     pub queued_fan_out_above: usize,
     /// ... this many users each: a retried job repeats at most this many users' deliveries.
     pub fan_out_job_users: usize,
+    /// The largest attachment, in bytes.
+    pub max_attachment_bytes: u64,
 }
 
 impl Default for Config {
@@ -76,6 +80,7 @@ impl Default for Config {
             refused_login_delay: Duration::ZERO,
             queued_fan_out_above: 50,
             fan_out_job_users: 100,
+            max_attachment_bytes: crate::domain::message::DEFAULT_MAX_ATTACHMENT_BYTES,
         }
     }
 }
