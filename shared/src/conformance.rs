@@ -19,6 +19,7 @@ macro_rules! conformance_suite {
             sequence_numbers_are_strictly_increasing_under_concurrent_senders(),
             a_repeated_client_msg_id_returns_the_original(),
             messages_are_edited_deleted_and_reacted_to_in_place(),
+            an_attachment_is_recorded_and_claimed_by_one_send(),
             history_pages_in_ascending_seq_both_ways(),
             an_inbox_delivers_wakes_a_waiting_receive_and_forgets_what_is_acknowledged(),
             a_deleted_or_missing_inbox_is_not_found(),
@@ -780,6 +781,63 @@ pub async fn messages_are_edited_deleted_and_reacted_to_in_place(ports: &Ports) 
         .map(|m| (m.seq, m.deleted))
         .collect();
     assert_eq!(seqs, [(1, false), (2, true), (3, false)], "no gap");
+}
+
+pub async fn an_attachment_is_recorded_and_claimed_by_one_send(ports: &Ports) {
+    use crate::domain::message::{Attachment, AttachmentRecord};
+    let record = AttachmentRecord {
+        attachment: Attachment {
+            id: new_id(),
+            filename: "ünïcode name.pdf".to_string(),
+            content_type: "application/pdf".to_string(),
+            size: 26_214_400,
+            url: String::new(),
+        },
+        group_id: new_id(),
+        uploader_id: new_id(),
+        created_at: ports.clock.now(),
+        used_by: None,
+    };
+    let attachments = &ports.attachments;
+    assert!(
+        attachments
+            .attachment(record.attachment.id)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    attachments.insert_attachment(&record).await.unwrap();
+    assert_eq!(
+        attachments.attachment(record.attachment.id).await.unwrap(),
+        Some(record.clone())
+    );
+    let id = record.attachment.id;
+    attachments
+        .claim_attachment(id, "sender/m-1")
+        .await
+        .unwrap();
+    attachments
+        .claim_attachment(id, "sender/m-1")
+        .await
+        .expect("the same send claims it again");
+    assert!(matches!(
+        attachments.claim_attachment(id, "sender/m-2").await,
+        Err(Error::Conflict(_))
+    ));
+    assert_eq!(
+        attachments
+            .attachment(id)
+            .await
+            .unwrap()
+            .unwrap()
+            .used_by
+            .as_deref(),
+        Some("sender/m-1")
+    );
+    assert!(matches!(
+        attachments.claim_attachment(new_id(), "sender/m-1").await,
+        Err(Error::Conflict(_))
+    ));
 }
 
 pub async fn history_pages_in_ascending_seq_both_ways(ports: &Ports) {

@@ -660,3 +660,124 @@ async fn messages_are_edited_reacted_to_and_deleted_over_lambda_events_on_aws() 
     );
     assert_eq!(stored[1]["reply_to"], 1);
 }
+
+#[tokio::test]
+#[ignore = "needs the AWS emulator: run through scripts/test"]
+async fn an_attachment_goes_to_s3_by_presigned_urls_and_leaves_with_its_message() {
+    let (adapters, services) = on_aws().await;
+    let (_, alice) = sign_up_and_login(&services, "alice", "phone").await;
+    let (bob_id, bob) = sign_up_and_login(&services, "bob", "phone").await;
+    let (_, created) = invoke(
+        group_manage::routes,
+        &services,
+        "POST",
+        "/groups",
+        Some(&alice),
+        Some(json!({ "kind": "group", "name": "files", "member_ids": [bob_id] })),
+    )
+    .await;
+    let group = created["group"]["id"].as_str().unwrap().to_string();
+    let announce = |token: String, body: Value| {
+        let (services, group) = (services.clone(), group.clone());
+        async move {
+            invoke(
+                send_message::routes,
+                &services,
+                "POST",
+                &format!("/groups/{group}/attachments"),
+                Some(&token),
+                Some(body),
+            )
+            .await
+        }
+    };
+    let (status, grant) = announce(
+        alice.clone(),
+        json!({ "filename": "report.pdf", "content_type": "application/pdf", "size": 1000 }),
+    )
+    .await;
+    assert_eq!(status, 201, "{grant}");
+    let too_big =
+        json!({ "filename": "big.pdf", "content_type": "application/pdf", "size": 26_214_401 });
+    assert_eq!(announce(alice.clone(), too_big).await.0, 400);
+    let wrong_type = json!({ "filename": "a.js", "content_type": "text/javascript", "size": 10 });
+    assert_eq!(announce(alice.clone(), wrong_type).await.0, 400);
+
+    let put = |bytes: Vec<u8>| {
+        let upload = grant["upload"].clone();
+        async move {
+            let mut request = reqwest::Client::new().put(upload["url"].as_str().unwrap());
+            for (name, value) in upload["headers"].as_object().unwrap() {
+                request = request.header(name, value.as_str().unwrap());
+            }
+            request.body(bytes).send().await.unwrap().status().as_u16()
+        }
+    };
+    let id = grant["attachment"]["id"].as_str().unwrap().to_string();
+    let send = |client_msg_id: &'static str| {
+        let (services, group, alice, id) =
+            (services.clone(), group.clone(), alice.clone(), id.clone());
+        async move {
+            invoke(
+                send_message::routes,
+                &services,
+                "POST",
+                &format!("/groups/{group}/messages"),
+                Some(&alice),
+                Some(json!({ "text": "the report", "client_msg_id": client_msg_id, "attachments": [id] })),
+            )
+            .await
+        }
+    };
+    // S3 itself refuses a body that is not the signed length; the emulator does not, so the
+    // send's own size check is what shows here.
+    assert_eq!(put(vec![7u8; 999]).await, 200);
+    assert_eq!(send("m-0").await.0, 400, "not uploaded in full");
+    assert_eq!(put(vec![7u8; 1000]).await, 200);
+    let (status, sent) = send("m-1").await;
+    assert_eq!(status, 201, "{sent}");
+    let url = sent["message"]["attachments"][0]["url"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let download = reqwest::get(&url).await.unwrap();
+    assert_eq!(download.status().as_u16(), 200);
+    assert_eq!(download.bytes().await.unwrap().to_vec(), vec![7u8; 1000]);
+    assert_eq!(send("m-2").await.0, 400, "in another message already");
+
+    // Bob reads it in history with a link of his own.
+    let (_, page) = invoke(
+        poll::routes,
+        &services,
+        "GET",
+        &format!("/groups/{group}/messages"),
+        Some(&bob),
+        None,
+    )
+    .await;
+    let link = page["messages"][0]["attachments"][0]["url"]
+        .as_str()
+        .unwrap();
+    assert_eq!(reqwest::get(link).await.unwrap().status().as_u16(), 200);
+
+    let (status, _) = invoke(
+        send_message::routes,
+        &services,
+        "DELETE",
+        &format!("/groups/{group}/messages/1"),
+        Some(&alice),
+        None,
+    )
+    .await;
+    assert_eq!(status, 204);
+    let key = format!("{group}/{id}");
+    let head = adapters
+        .s3()
+        .head_object()
+        .bucket(adapters.settings().attachments_bucket.clone().unwrap())
+        .key(key)
+        .send()
+        .await;
+    assert!(head.is_err(), "the object is deleted with its message");
+    assert_ne!(reqwest::get(&url).await.unwrap().status().as_u16(), 200);
+}

@@ -238,6 +238,10 @@ impl AwsAdapters {
         &self.sqs
     }
 
+    pub fn s3(&self) -> &aws_sdk_s3::Client {
+        &self.s3
+    }
+
     pub fn settings(&self) -> &AwsSettings {
         &self.settings
     }
