@@ -203,6 +203,45 @@ async fn a_file_is_uploaded_sent_and_downloaded_by_members_only() {
     assert_eq!(page["messages"][0]["attachments"], json!([]));
 }
 
+/// A download link for `key` signed with the data folder's key, expiring at `expires` (ms).
+fn signed_link(server: &Server, key: &str, expires: i64) -> String {
+    use hmac::{Hmac, Mac};
+    let secret = std::fs::read(server.data_path().join("file-signing.key")).unwrap();
+    let mut mac = Hmac::<sha2::Sha256>::new_from_slice(&secret).unwrap();
+    for part in ["GET", key, &expires.to_string(), "cat.png", "image/png"] {
+        mac.update(part.as_bytes());
+        mac.update(b"\n");
+    }
+    let sig: String = mac
+        .finalize()
+        .into_bytes()
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect();
+    server.url(&format!(
+        "/files/{key}?expires={expires}&name=cat.png&type=image%2Fpng&sig={sig}"
+    ))
+}
+
+#[tokio::test]
+async fn an_expired_link_is_refused_and_a_live_one_served() {
+    let server = Server::start();
+    let bob_id = server.sign_up("bob").await;
+    server.sign_up("alice").await;
+    let alice = server.login("alice", "phone").await;
+    let group = create_group(&server, &alice, &[&bob_id]).await;
+    let id = uploaded(&server, &alice, &group, 100).await;
+    let key = format!("{group}/{id}");
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64;
+    let (status, _, bytes) = fetch(&signed_link(&server, &key, now + 60_000)).await;
+    assert_eq!((status, bytes.len()), (StatusCode::OK, 100));
+    let (status, _, _) = fetch(&signed_link(&server, &key, now - 1)).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "expired");
+}
+
 #[tokio::test]
 async fn announcing_refuses_bad_names_types_and_sizes_and_a_send_checks_its_list() {
     let server = Server::start_with(&["--max-attachment-bytes", &LIMIT.to_string()]);
