@@ -100,7 +100,12 @@ fn the_readme_walkthrough_works_as_written() {
         r#""amount":50,"currency":"EUR","group_id":"#,
         r#"{"max_amount":2000,"remaining":2000}"#,
         r#"{"balances":[{"currency":"EUR","amount":4950}]}{"balances":[{"currency":"EUR","amount":50}]}[1950]"#,
-        r#"["message","group_created","timer","timer","timer","timer","charge"]204"#,
+        r#"["message","group_created","timer","timer","timer","timer","charge"]"#,
+        r#"{"seq":1,"text":"HiAlice!Saturdayat10:30?"}"#,
+        r#"[{"emoji":"👍","count":1}]"#,
+        r#"{"seq":2,"reply_to":1,"files":["spot.png"]}"#,
+        // The downloaded file, then the log-out's status.
+        "apictureofthemeetingpoint204",
         r#"{"error":{"code":"unauthorized""#,
     ] {
         assert!(shown.contains(expected), "missing {expected} in:\n{stdout}");
@@ -143,6 +148,13 @@ const EXPECTED_STEPS: &[&str] = &[
     "GET /wallet 200",
     "GET /wallet/authorizations 200",
     "POST /poll 200",
+    "PATCH /groups/{id}/messages/1 200",
+    "PUT /groups/{id}/messages/1/reactions/%F0%9F%91%8D 200",
+    "POST /groups/{id}/attachments 201",
+    "PUT /files/{id}/{id} 200",
+    "POST /groups/{id}/messages 201",
+    "GET /groups/{id}/messages 200",
+    "GET /files/{id}/{id} 200",
     "DELETE /sessions/current 204",
     "GET /me 401",
 ];

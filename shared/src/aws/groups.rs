@@ -162,7 +162,7 @@ impl AwsAdapters {
                         .map_err(Error::internal)
                 })
                 .collect::<Result<_>>()?;
-            for _attempt in 0..8 {
+            for attempt in 0..8 {
                 let output = self
                     .meter
                     .dynamodb(
@@ -181,12 +181,11 @@ impl AwsAdapters {
                 if requests.is_empty() {
                     break;
                 }
-                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                back_off(attempt).await;
             }
             if !requests.is_empty() {
-                return Err(Error::internal(
-                    "BatchWriteItem groups left items unprocessed",
-                ));
+                // Throttled throughout: the creation's retry (the same key) finishes it.
+                return Err(contended("writing a group's members"));
             }
         }
         Ok(())

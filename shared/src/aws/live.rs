@@ -217,7 +217,7 @@ impl LiveConnections for AwsAdapters {
                     break;
                 }
                 if attempt > 0 {
-                    tokio::time::sleep(std::time::Duration::from_millis(20 << attempt)).await;
+                    super::messages::back_off(attempt).await;
                 }
                 let request = KeysAndAttributes::builder()
                     .set_keys(Some(std::mem::take(&mut keys)))
