@@ -10,6 +10,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::put;
+use chat_core::domain::message::percent_encode;
 use chat_core::embedded::{DownloadQuery, LocalFiles, UploadQuery};
 use chat_core::{Error, Result};
 use futures_util::StreamExt;
@@ -126,19 +127,7 @@ async fn download(
             Err(error) => Some((Err(error), None)),
         }
     });
-    let disposition = format!(
-        "inline; filename*=UTF-8''{}",
-        query
-            .name
-            .bytes()
-            .map(|byte| match byte {
-                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => {
-                    (byte as char).to_string()
-                }
-                _ => format!("%{byte:02X}"),
-            })
-            .collect::<String>()
-    );
+    let disposition = format!("inline; filename*=UTF-8''{}", percent_encode(&query.name));
     let mut response = Body::from_stream(chunks).into_response();
     let headers = response.headers_mut();
     let value = |text: &str| HeaderValue::from_str(text).map_err(Error::internal);

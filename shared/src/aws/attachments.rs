@@ -12,7 +12,7 @@ use aws_sdk_s3::types::{Tag, Tagging};
 
 use super::attrs::{Item, get_id, get_n, get_opt_s, get_s, get_time, id, item, n, s, time};
 use super::{AwsAdapters, sdk_error, written};
-use crate::domain::message::{Attachment, AttachmentRecord};
+use crate::domain::message::{Attachment, AttachmentRecord, percent_encode};
 use crate::domain::{Error, Id, Result, Timestamp};
 use crate::ports::{AttachmentStore, FileStore, UploadGrant};
 
@@ -167,22 +167,16 @@ impl FileStore for AwsAdapters {
         content_type: &str,
         expires_at: Timestamp,
     ) -> Result<String> {
-        let encoded: String = filename
-            .bytes()
-            .map(|byte| match byte {
-                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => {
-                    (byte as char).to_string()
-                }
-                _ => format!("%{byte:02X}"),
-            })
-            .collect();
         let presigned = self
             .s3
             .get_object()
             .bucket(self.bucket()?)
             .key(key)
             .response_content_type(content_type)
-            .response_content_disposition(format!("inline; filename*=UTF-8''{encoded}"))
+            .response_content_disposition(format!(
+                "inline; filename*=UTF-8''{}",
+                percent_encode(filename)
+            ))
             .presigned(
                 PresigningConfig::expires_in(self.valid_for(expires_at))
                     .map_err(Error::internal)?,

@@ -15,7 +15,8 @@ use super::attrs::{Item, id, item, n, s, time};
 use super::messages::{Cancellation, back_off, cancellation, contended, message_from};
 use super::{AwsAdapters, sdk_error, written};
 use crate::domain::message::{
-    MAX_REACTION_KINDS, MAX_REACTION_USERS, Message, Reaction, ordered_reactions,
+    MAX_REACTION_KINDS, MAX_REACTION_USERS, Message, Reaction, message_deleted, message_not_found,
+    ordered_reactions,
 };
 use crate::domain::{Error, Id, Result, Timestamp};
 
@@ -64,14 +65,6 @@ pub(super) fn reactions_from(item: &Item) -> Result<Vec<Reaction>> {
     Ok(ordered_reactions(reactions))
 }
 
-fn no_message() -> Error {
-    Error::NotFound("message not found".to_string())
-}
-
-fn deleted_message() -> Error {
-    Error::Conflict("the message is deleted".to_string())
-}
-
 fn message_key(group_id: Id, seq: i64) -> Item {
     item([("group_id", Some(id(group_id))), ("seq", Some(n(seq)))])
 }
@@ -88,16 +81,16 @@ impl AwsAdapters {
         output_item
             .map(message_from)
             .transpose()?
-            .ok_or_else(no_message)
+            .ok_or_else(message_not_found)
     }
 
     async fn live_message(&self, group_id: Id, seq: i64) -> Result<Message> {
         let message = self
             .stored_message(group_id, seq)
             .await?
-            .ok_or_else(no_message)?;
+            .ok_or_else(message_not_found)?;
         if message.deleted {
-            return Err(deleted_message());
+            return Err(message_deleted());
         }
         Ok(message)
     }
@@ -141,7 +134,7 @@ impl AwsAdapters {
 
     pub(super) async fn delete_stored_message(&self, group_id: Id, seq: i64) -> Result<bool> {
         let Some(item) = self.message_item(group_id, seq).await? else {
-            return Err(no_message());
+            return Err(message_not_found());
         };
         if item.contains_key("deleted") {
             return Ok(false);

@@ -71,6 +71,28 @@ pub fn file_key(group_id: Id, attachment_id: Id) -> String {
     format!("{group_id}/{attachment_id}")
 }
 
+pub fn message_not_found() -> Error {
+    Error::NotFound("message not found".to_string())
+}
+
+pub fn message_deleted() -> Error {
+    Error::Conflict("the message is deleted".to_string())
+}
+
+/// Percent-encodes everything but RFC 3986's unreserved characters: for file names and
+/// types in URLs and in `filename*=UTF-8''...` headers.
+pub fn percent_encode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|byte| match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (byte as char).to_string()
+            }
+            _ => format!("%{byte:02X}"),
+        })
+        .collect()
+}
+
 /// The most attachments of one message.
 pub const MAX_ATTACHMENTS: usize = 10;
 /// The largest file, unless configured otherwise.

@@ -11,6 +11,7 @@ use async_trait::async_trait;
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
+use crate::domain::message::percent_encode;
 use crate::domain::{Error, Id, Result, Timestamp};
 use crate::ports::{Clock, FileStore, UploadGrant};
 
@@ -58,18 +59,6 @@ fn parse_key(key: &str) -> Result<(Id, Id)> {
         (Ok(group), Ok(attachment)) => Ok((group, attachment)),
         _ => Err(Error::NotFound("no such file".to_string())),
     }
-}
-
-fn encode(value: &str) -> String {
-    value
-        .bytes()
-        .map(|byte| match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (byte as char).to_string()
-            }
-            _ => format!("%{byte:02X}"),
-        })
-        .collect()
 }
 
 impl LocalFiles {
@@ -203,7 +192,7 @@ impl FileStore for LocalFiles {
             url: format!(
                 "{}/files/{key}?expires={expires}&size={size}&type={}&sig={sig}",
                 self.public_url(),
-                encode(content_type)
+                percent_encode(content_type)
             ),
             headers: BTreeMap::from([("content-type".to_string(), content_type.to_string())]),
             expires_at,
@@ -223,8 +212,8 @@ impl FileStore for LocalFiles {
         Ok(format!(
             "{}/files/{key}?expires={expires}&name={}&type={}&sig={sig}",
             self.public_url(),
-            encode(filename),
-            encode(content_type)
+            percent_encode(filename),
+            percent_encode(content_type)
         ))
     }
 

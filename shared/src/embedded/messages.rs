@@ -5,7 +5,7 @@ use rusqlite::{OptionalExtension, Row, params};
 
 use crate::domain::message::{
     Appended, Attachment, AttachmentRecord, HistoryPage, HistoryQuery, MAX_REACTION_KINDS, Message,
-    NewMessage, Reaction, ordered_reactions,
+    NewMessage, Reaction, message_deleted, message_not_found, ordered_reactions,
 };
 use crate::domain::{Error, Id, Result, Timestamp};
 use crate::ports::{AttachmentStore, MessageStore};
@@ -96,14 +96,6 @@ fn message_in(conn: &rusqlite::Connection, group_id: Id, seq: i64) -> Result<Opt
         }
         None => Ok(None),
     }
-}
-
-fn no_message() -> Error {
-    Error::NotFound("message not found".to_string())
-}
-
-fn deleted_message() -> Error {
-    Error::Conflict("the message is deleted".to_string())
 }
 
 #[async_trait]
@@ -218,9 +210,9 @@ impl MessageStore for EmbeddedStore {
         let text = text.to_string();
         self.call(move |conn| {
             let tx = conn.transaction()?;
-            let message = message_in(&tx, group_id, seq)?.ok_or_else(no_message)?;
+            let message = message_in(&tx, group_id, seq)?.ok_or_else(message_not_found)?;
             if message.deleted {
-                return Err(deleted_message());
+                return Err(message_deleted());
             }
             if message.text == text {
                 return Ok((message, false));
@@ -229,7 +221,7 @@ impl MessageStore for EmbeddedStore {
                 "UPDATE messages SET text = ?3, edited_at = ?4 WHERE group_id = ?1 AND seq = ?2",
                 params![group_id, seq, text, at],
             )?;
-            let edited = message_in(&tx, group_id, seq)?.ok_or_else(no_message)?;
+            let edited = message_in(&tx, group_id, seq)?.ok_or_else(message_not_found)?;
             tx.commit()?;
             Ok((edited, true))
         })
@@ -239,7 +231,7 @@ impl MessageStore for EmbeddedStore {
     async fn delete_message(&self, group_id: Id, seq: i64) -> Result<bool> {
         self.call(move |conn| {
             let tx = conn.transaction()?;
-            let message = message_in(&tx, group_id, seq)?.ok_or_else(no_message)?;
+            let message = message_in(&tx, group_id, seq)?.ok_or_else(message_not_found)?;
             if message.deleted {
                 return Ok(false);
             }
@@ -270,9 +262,9 @@ impl MessageStore for EmbeddedStore {
         let now = self.clock.now();
         self.call(move |conn| {
             let tx = conn.transaction()?;
-            let message = message_in(&tx, group_id, seq)?.ok_or_else(no_message)?;
+            let message = message_in(&tx, group_id, seq)?.ok_or_else(message_not_found)?;
             if message.deleted {
-                return Err(deleted_message());
+                return Err(message_deleted());
             }
             let changed = if on {
                 if message.reactions.len() >= MAX_REACTION_KINDS
@@ -293,7 +285,7 @@ impl MessageStore for EmbeddedStore {
                     params![group_id, seq, emoji, user_id],
                 )?
             };
-            let after = message_in(&tx, group_id, seq)?.ok_or_else(no_message)?;
+            let after = message_in(&tx, group_id, seq)?.ok_or_else(message_not_found)?;
             tx.commit()?;
             Ok((after, changed > 0))
         })

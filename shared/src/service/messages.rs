@@ -4,8 +4,8 @@ use utoipa::ToSchema;
 use crate::domain::event::{Event, EventKind};
 use crate::domain::group::{GroupKind, GroupRole};
 use crate::domain::message::{
-    Appended, HistoryPage, HistoryQuery, Message, NewMessage, validate_client_msg_id,
-    validate_emoji, validate_text,
+    Appended, HistoryPage, HistoryQuery, Message, NewMessage, message_not_found,
+    validate_client_msg_id, validate_emoji, validate_text,
 };
 use crate::domain::user::Role;
 use crate::domain::{Error, Id, Result, new_id};
@@ -171,10 +171,6 @@ impl Services {
             .advance_read_seq(group_id, caller.user.id, seq.min(group.last_seq))
             .await
     }
-}
-
-fn message_not_found() -> Error {
-    Error::NotFound("message not found".to_string())
 }
 
 impl Services {
