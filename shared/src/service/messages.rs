@@ -15,8 +15,7 @@ use super::{Caller, Services};
 
 #[derive(Clone, Debug, Deserialize, ToSchema)]
 pub struct SendMessageInput {
-    /// 1 to 16,384 bytes of UTF-8.
-    #[schema(min_length = 1)]
+    /// Up to 16,384 bytes of UTF-8: at least 1 unless the message has attachments.
     pub text: String,
     /// Chosen by the sender's device, 1 to 64 characters: a retry with the same id returns
     /// the original message and stores nothing new.
