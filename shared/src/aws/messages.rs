@@ -95,6 +95,15 @@ pub(super) fn contended(what: &str) -> Error {
 
 impl AwsAdapters {
     pub(super) async fn stored_message(&self, group_id: Id, seq: i64) -> Result<Option<Message>> {
+        self.message_item(group_id, seq)
+            .await?
+            .as_ref()
+            .map(message_from)
+            .transpose()
+    }
+
+    /// The message's item as stored (a consistent read).
+    pub(super) async fn message_item(&self, group_id: Id, seq: i64) -> Result<Option<Item>> {
         let output = self
             .meter
             .dynamodb(
@@ -108,7 +117,7 @@ impl AwsAdapters {
             )
             .await
             .map_err(sdk_error("GetItem messages"))?;
-        output.item().map(message_from).transpose()
+        Ok(output.item().cloned())
     }
 
     /// A live idempotency record (expired ones are ignored: TTL deletion is lazy).

@@ -13,7 +13,7 @@ use aws_sdk_dynamodb::types::{
 
 use super::attrs::{Item, id, item, n, s, time};
 use super::messages::{Cancellation, back_off, cancellation, contended, message_from};
-use super::{AwsAdapters, sdk_error, written};
+use super::{AwsAdapters, written};
 use crate::domain::message::{
     MAX_REACTION_KINDS, MAX_REACTION_USERS, Message, Reaction, message_deleted, message_not_found,
     ordered_reactions,
@@ -170,22 +170,6 @@ impl AwsAdapters {
             )
             .await;
         Ok(written(outcome, "UpdateItem messages delete")?.is_some())
-    }
-
-    async fn message_item(&self, group_id: Id, seq: i64) -> Result<Option<Item>> {
-        let output = self
-            .meter
-            .dynamodb(
-                self.db
-                    .get_item()
-                    .table_name(&self.settings.messages_table)
-                    .consistent_read(true)
-                    .set_key(Some(message_key(group_id, seq)))
-                    .send(),
-            )
-            .await
-            .map_err(sdk_error("GetItem messages"))?;
-        Ok(output.item().cloned())
     }
 
     pub(super) async fn set_stored_reaction(

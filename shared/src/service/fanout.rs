@@ -91,28 +91,8 @@ impl Services {
         body: &str,
         skip_session: Option<Id>,
     ) -> FanOutOutcome {
-        let mut failed = 0;
-        let now = self.ports.clock.now();
-        let mut targets = Vec::new();
-        for (user_id, sessions) in self
-            .ports
-            .sessions
-            .live_sessions_of_users(recipients, now)
-            .await
-        {
-            match sessions {
-                Ok(sessions) => targets.extend(
-                    sessions
-                        .into_iter()
-                        .map(|s| s.id)
-                        .filter(|id| Some(*id) != skip_session),
-                ),
-                Err(error) => {
-                    failed += 1;
-                    tracing::warn!(%error, %user_id, "session look-up failed");
-                }
-            }
-        }
+        let (mut targets, mut failed) = self.live_session_ids(recipients).await;
+        targets.retain(|id| Some(*id) != skip_session);
         let connections = match self.ports.connections.connections_of(&targets).await {
             Ok(connections) => connections,
             Err(error) => {

@@ -150,7 +150,7 @@ impl Services {
             user_id: caller.user.id,
         }
         .to_json();
-        let sessions = self.live_session_ids(&others).await;
+        let (sessions, _) = self.live_session_ids(&others).await;
         let connections = self.ports.connections.connections_of(&sessions).await?;
         let pushes: Vec<_> = connections
             .values()
@@ -191,10 +191,12 @@ impl Services {
             .collect())
     }
 
-    /// The live sessions of these users; a user whose look-up fails is logged and skipped.
-    pub(super) async fn live_session_ids(&self, user_ids: &[Id]) -> Vec<Id> {
+    /// The live sessions of these users, and how many users' look-ups failed (each logged
+    /// and skipped).
+    pub(super) async fn live_session_ids(&self, user_ids: &[Id]) -> (Vec<Id>, usize) {
         let now = self.ports.clock.now();
         let mut ids = Vec::new();
+        let mut failed = 0;
         for (user_id, sessions) in self
             .ports
             .sessions
@@ -203,9 +205,12 @@ impl Services {
         {
             match sessions {
                 Ok(sessions) => ids.extend(sessions.into_iter().map(|s| s.id)),
-                Err(error) => tracing::warn!(%error, %user_id, "session look-up failed"),
+                Err(error) => {
+                    failed += 1;
+                    tracing::warn!(%error, %user_id, "session look-up failed");
+                }
             }
         }
-        ids
+        (ids, failed)
     }
 }
