@@ -4,6 +4,7 @@
 mod files;
 mod listener;
 mod live;
+mod web;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -67,8 +68,8 @@ pub fn openapi_json() -> String {
     json
 }
 
-/// chat-local's whole HTTP app: every route, `GET /openapi.json`, and the live channel at
-/// `GET /live` (a WebSocket; tickets come from `POST /live/tickets`).
+/// chat-local's whole HTTP app: every route, `GET /openapi.json`, the live channel at
+/// `GET /live` (a WebSocket; tickets come from `POST /live/tickets`), and the web app at `/`.
 pub fn app(services: AppState, hub: Arc<LiveHub>, files: Arc<LocalFiles>) -> axum::Router {
     let (routes, openapi) = api();
     let openapi = Arc::new(openapi);
@@ -89,6 +90,7 @@ pub fn app(services: AppState, hub: Arc<LiveHub>, files: Arc<LocalFiles>) -> axu
     finish(routes)
         .with_state(services)
         .merge(files::router(files))
+        .merge(web::router())
 }
 
 #[derive(Debug, Parser)]

@@ -1,0 +1,71 @@
+//! The web app (built from `web/` by build.rs and embedded): `/` and its files.
+
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use http::{HeaderValue, header};
+
+mod built {
+    include!(concat!(env!("OUT_DIR"), "/web_assets.rs"));
+}
+
+/// The app's routes: `/`, `/index.html` and every built file. Any other path is left to the
+/// API's JSON 404.
+pub fn router() -> axum::Router {
+    let Some(reason) = built::MISSING else {
+        let mut router = axum::Router::new();
+        for &(path, bytes) in built::ASSETS {
+            router = router.route(path, get(move || async move { asset(path, bytes) }));
+            if path == "/index.html" {
+                router = router.route("/", get(move || async move { asset(path, bytes) }));
+            }
+        }
+        return router;
+    };
+    axum::Router::new().route("/", get(move || async move { not_built(reason) }))
+}
+
+fn asset(path: &'static str, bytes: &'static [u8]) -> Response {
+    // Vite names bundles by content hash: those never change. The page and its config do.
+    let cache = if path.starts_with("/assets/") {
+        "public, max-age=31536000, immutable"
+    } else {
+        "no-cache"
+    };
+    let mut response = bytes.into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(content_type(path)),
+    );
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+    response
+}
+
+fn content_type(path: &str) -> &'static str {
+    match path.rsplit_once('.').map(|(_, extension)| extension) {
+        Some("html") => "text/html; charset=utf-8",
+        Some("js") => "text/javascript; charset=utf-8",
+        Some("css") => "text/css; charset=utf-8",
+        Some("json") => "application/json",
+        Some("svg") => "image/svg+xml",
+        Some("png") => "image/png",
+        Some("ico") => "image/x-icon",
+        Some("webmanifest") => "application/manifest+json",
+        _ => "application/octet-stream",
+    }
+}
+
+fn not_built(reason: &str) -> Html<String> {
+    Html(format!(
+        "<!doctype html><meta charset=utf-8><title>chat-local</title>\
+         <h1>chat-local is running, without its web app</h1>\
+         <p>The web app was not built into this binary: {}.</p>\
+         <p>Install Node.js 20 or newer with npm, then run <code>cargo run --release -p \
+         chat-local</code> again. The HTTP API and the live channel work as usual \
+         (<a href=\"/openapi.json\">/openapi.json</a>).</p>",
+        reason
+            .replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+    ))
+}
