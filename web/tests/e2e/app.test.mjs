@@ -1,0 +1,329 @@
+// The web app end to end: real chat-local, real Chromium, people clicking and typing.
+// The tests run in order and build on each other (the same users and conversations).
+
+import assert from "node:assert/strict";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { after, before, test } from "node:test";
+import { deflateSync } from "node:zlib";
+import { launchBrowser, PASSWORD, startChatLocal, within } from "./harness.mjs";
+
+const OUT = resolve(import.meta.dirname, "../../test-results");
+const SHOTS = join(OUT, "screenshots");
+const measured = {};
+let server;
+let browser;
+const people = {};
+
+before(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  server = await startChatLocal([
+    { username: "root", role: "admin" },
+    { username: "tutor", role: "provider" },
+  ]);
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  writeFileSync(join(OUT, "measurements.json"), JSON.stringify(measured, null, 2));
+  await browser?.close();
+  await server?.stop();
+});
+
+async function person(name, viewport = { width: 1280, height: 800 }) {
+  const context = await browser.newContext({ viewport });
+  context.setDefaultTimeout(10_000);
+  const page = await context.newPage();
+  page.on("pageerror", (error) => console.error(`[${name}] page error:`, error));
+  await page.goto(server.base);
+  people[name] = { context, page };
+  return { context, page };
+}
+
+async function fillCredentials(page, username) {
+  await page.getByLabel("Username", { exact: true }).fill(username);
+  await page.getByLabel("Password", { exact: true }).fill(PASSWORD);
+}
+
+async function signUp(page, username, displayName) {
+  await fillCredentials(page, username);
+  await page.getByLabel("Display name (for signing up)").fill(displayName);
+  await page.getByRole("button", { name: "Sign up", exact: true }).click();
+  await page.getByRole("list", { name: "Conversations" }).waitFor({ state: "attached" });
+}
+
+async function logIn(page, username) {
+  await fillCredentials(page, username);
+  await page.getByRole("button", { name: "Log in", exact: true }).click();
+  await page.getByRole("list", { name: "Conversations" }).waitFor({ state: "attached" });
+}
+
+const conversations = (page) => page.getByRole("list", { name: "Conversations" });
+const messages = (page) => page.getByRole("list", { name: "Messages" });
+/** The texts of the messages on screen, in order (pending sends included). */
+const messageTexts = (page) => messages(page).locator("li.message .text").allTextContents();
+
+async function openConversation(page, title) {
+  await conversations(page).getByRole("button", { name: title }).click();
+  await messages(page).waitFor();
+}
+
+async function send(page, text) {
+  await page.getByRole("textbox", { name: "Message" }).fill(text);
+  await page.getByRole("textbox", { name: "Message" }).press("Enter");
+}
+
+function messageItem(page, text) {
+  return messages(page).locator("li.message").filter({ hasText: text });
+}
+
+async function connected(page) {
+  await within(10_000, "the app says it is connected", async () =>
+    /^Connected/.test((await page.getByRole("status").first().textContent()) ?? ""),
+  );
+}
+
+test("two people sign up, open a direct chat and exchange messages within a second", async () => {
+  const { page: ann } = await person("ann");
+  await signUp(ann, "ann", "Ann");
+  const { page: bob } = await person("bob");
+  await signUp(bob, "bob", "Bob");
+  await connected(ann);
+  await connected(bob);
+
+  await ann.getByRole("button", { name: "New direct chat" }).click();
+  await ann.getByLabel("Their username").fill("bob");
+  await ann.getByRole("button", { name: "Start chat" }).click();
+  await messages(ann).waitFor();
+  // The new chat reaches Bob by its event, without a reload.
+  await within(2000, "Bob's list shows the chat with Ann", () =>
+    conversations(bob).getByRole("button", { name: "Ann" }).isVisible(),
+  );
+  await openConversation(bob, "Ann");
+
+  const latencies = [];
+  for (const [from, to, text] of [
+    [ann, bob, "Hi Bob, it's Ann"],
+    [bob, ann, "Hello Ann!"],
+    [ann, bob, "How are you?"],
+  ]) {
+    await send(from, text);
+    const started = Date.now();
+    await messageItem(to, text).waitFor({ timeout: 1000 });
+    latencies.push(Date.now() - started);
+    // Sent, not pending, on the sender's side.
+    await within(1000, "the sender's copy is confirmed", async () =>
+      (await from.locator("li.message.pending").count()) === 0,
+    );
+  }
+  measured.message_latency_ms = latencies;
+  assert.deepEqual(await messageTexts(bob), ["Hi Bob, it's Ann", "Hello Ann!", "How are you?"]);
+  assert.deepEqual(await messageTexts(ann), await messageTexts(bob));
+  await ann.screenshot({ path: join(SHOTS, "desktop-conversation.png") });
+});
+
+test("a second device of the same person sees the conversation and new messages live", async () => {
+  const { page: ann2 } = await person("ann2");
+  await logIn(ann2, "ann");
+  await connected(ann2);
+  await openConversation(ann2, "Bob");
+  assert.deepEqual(await messageTexts(ann2), await messageTexts(people.bob.page));
+
+  await send(people.bob.page, "Both your devices get this");
+  await messageItem(ann2, "Both your devices get this").waitFor({ timeout: 1000 });
+  await messageItem(people.ann.page, "Both your devices get this").waitFor({ timeout: 1000 });
+});
+
+test("a reload keeps the session and the history", async () => {
+  const { page: ann } = people.ann;
+  await ann.reload();
+  await conversations(ann).waitFor({ state: "attached" });
+  await openConversation(ann, "Bob");
+  await messageItem(ann, "Both your devices get this").waitFor({ timeout: 2000 });
+  assert.deepEqual(await messageTexts(ann), await messageTexts(people.bob.page));
+});
+
+test("a device that was offline catches up with no gap and no duplicate", async () => {
+  const { page: bob, context: bobContext } = people.bob;
+  const { page: ann } = people.ann;
+  await bobContext.setOffline(true);
+  await within(5000, "Bob's app says it is offline", async () =>
+    /Offline|lost/.test((await bob.getByRole("status").first().textContent()) ?? ""),
+  );
+  const missed = ["While you were away 1", "While you were away 2", "While you were away 3"];
+  for (const text of missed) {
+    await send(ann, text);
+    await within(2000, "Ann's send is confirmed", async () =>
+      (await ann.locator("li.message.pending").count()) === 0 &&
+      (await messageItem(ann, text).count()) === 1,
+    );
+  }
+  assert.equal(await messageItem(bob, missed[0]).count(), 0);
+  const started = Date.now();
+  await bobContext.setOffline(false);
+  await messageItem(bob, missed[2]).waitFor({ timeout: 10_000 });
+  measured.offline_catch_up_ms = Date.now() - started;
+  await connected(bob);
+  const texts = await messageTexts(bob);
+  assert.deepEqual(texts, await messageTexts(ann));
+  assert.equal(new Set(texts).size, texts.length, "no message shown twice");
+});
+
+test("edit, delete, react and attach an image", async () => {
+  const { page: ann } = people.ann;
+  const { page: bob } = people.bob;
+
+  await send(ann, "A typo hree");
+  await messageItem(bob, "A typo hree").waitFor({ timeout: 1000 });
+  await messageItem(ann, "A typo hree").getByRole("button", { name: "Edit" }).click();
+  await ann.getByRole("textbox", { name: "Edit message" }).fill("A typo here, fixed");
+  await ann.getByRole("button", { name: "Save" }).click();
+  await messageItem(bob, "A typo here, fixed").getByText("(edited)").waitFor({ timeout: 1000 });
+
+  await send(ann, "This one goes away");
+  await messageItem(bob, "This one goes away").waitFor({ timeout: 1000 });
+  await messageItem(ann, "This one goes away").getByRole("button", { name: "Delete" }).click();
+  await within(1000, "Bob sees the message deleted", async () =>
+    (await messageItem(bob, "This one goes away").count()) === 0 &&
+    (await messages(bob).getByText("This message was deleted.").count()) === 1,
+  );
+
+  await messageItem(bob, "A typo here, fixed").getByRole("button", { name: "React" }).click();
+  await bob.getByRole("button", { name: "React 👍" }).click();
+  await messageItem(ann, "A typo here, fixed")
+    .getByRole("button", { name: "👍 1" })
+    .waitFor({ timeout: 1000 });
+
+  await messageItem(bob, "Hi Bob, it's Ann").getByRole("button", { name: "Reply" }).click();
+  await send(bob, "Replying to your first");
+  await messageItem(ann, "Replying to your first")
+    .locator("blockquote", { hasText: "Hi Bob, it's Ann" })
+    .waitFor({ timeout: 1000 });
+
+  await ann.getByLabel("Attach file").setInputFiles({
+    name: "square.png",
+    mimeType: "image/png",
+    buffer: png(24, 24),
+  });
+  await send(ann, "A picture");
+  const image = messageItem(bob, "A picture").getByRole("img", { name: "square.png" });
+  await image.waitFor({ timeout: 3000 });
+  await within(3000, "the image loads in Bob's browser", () =>
+    image.evaluate((img) => img.complete && img.naturalWidth === 24),
+  );
+  await bob.screenshot({ path: join(SHOTS, "desktop-features.png") });
+});
+
+test("a provider runs the timer and charges an authorized member; both see the balances", async () => {
+  const { page: bob } = people.bob;
+  const { page: root } = await person("root");
+  await logIn(root, "root");
+  await root.getByRole("button", { name: "Wallet" }).click();
+  await root.getByLabel("Username to credit").fill("bob");
+  await root.getByLabel("Amount (cents)").fill("5000");
+  await root.getByRole("button", { name: "Credit", exact: true }).click();
+  await root.getByText("Username to credit").waitFor();
+
+  await bob.getByRole("button", { name: "Wallet" }).click();
+  const bobBalances = bob.getByRole("list", { name: "Balances" });
+  await bobBalances.getByText("50.00").waitFor({ timeout: 2000 });
+  await bob.getByLabel("Provider's username").fill("tutor");
+  await bob.getByLabel("Up to (cents)").fill("3000");
+  await bob.getByRole("button", { name: "Authorize" }).click();
+  await bob.getByRole("list", { name: "Authorizations" }).getByText("30.00").first().waitFor();
+
+  const { page: tutor } = await person("tutor");
+  await logIn(tutor, "tutor");
+  await tutor.getByRole("button", { name: "New group" }).click();
+  await tutor.getByLabel("Group name").fill("Lesson");
+  await tutor.getByLabel("Members' usernames (comma separated)").fill("bob");
+  await tutor.getByRole("button", { name: "Create group" }).click();
+  await messages(tutor).waitFor();
+  await tutor.getByLabel("Rate per minute (cents)").fill("100");
+  await tutor.getByRole("button", { name: "Start timer" }).click();
+
+  // Bob sees the clock tick in the group.
+  await bob.getByRole("button", { name: "Wallet" }).click();
+  await within(2000, "Bob's list shows the group", () =>
+    conversations(bob).getByRole("button", { name: "# Lesson" }).isVisible(),
+  );
+  await openConversation(bob, "# Lesson");
+  const clock = bob.getByRole("timer", { name: "Elapsed time" });
+  const first = await clock.textContent();
+  await within(3000, "Bob's clock moves on", async () => (await clock.textContent()) !== first);
+  await bob.getByText("1,00 € per minute").or(bob.getByText("€1.00 per minute")).waitFor();
+
+  await tutor.getByRole("button", { name: "Stop timer" }).click();
+  await within(2000, "Bob sees the timer stopped", async () =>
+    (await bob.locator(".timer").textContent()).includes("stopped"),
+  );
+  await tutor.getByLabel("Member to charge").selectOption({ label: "Bob" });
+  await tutor.getByRole("button", { name: "Charge for the time" }).click();
+  await tutor.getByText("Charged Bob").waitFor({ timeout: 2000 });
+
+  await bob.getByRole("button", { name: "Wallet" }).click();
+  await bobBalances.getByText("49.00").waitFor({ timeout: 2000 });
+  await tutor.getByRole("button", { name: "Wallet" }).click();
+  await tutor.getByRole("list", { name: "Balances" }).getByText("1.00").waitFor({ timeout: 2000 });
+  await bob.screenshot({ path: join(SHOTS, "desktop-wallet.png") });
+});
+
+test("on a phone-sized screen the list and the conversation take turns", async () => {
+  const { page } = await person("ann-phone", { width: 390, height: 844 });
+  await logIn(page, "ann");
+  await page.screenshot({ path: join(SHOTS, "phone-conversations.png") });
+  await openConversation(page, "Bob");
+  assert.equal(await conversations(page).isVisible(), false);
+  await messageItem(page, "A picture").waitFor();
+  await page.screenshot({ path: join(SHOTS, "phone-conversation.png") });
+  await page.getByRole("button", { name: "← Conversations" }).click();
+  assert.equal(await conversations(page).isVisible(), true);
+});
+
+test("log out ends the session; log out everywhere ends the other devices too", async () => {
+  const { page: ann } = people.ann;
+  const { page: ann2 } = people.ann2;
+  await ann2.getByRole("button", { name: "Log out", exact: true }).click();
+  await ann2.getByRole("button", { name: "Log in", exact: true }).waitFor();
+  await logIn(ann2, "ann");
+  await ann2.getByRole("button", { name: "Log out everywhere" }).click();
+  await ann2.getByRole("button", { name: "Log in", exact: true }).waitFor();
+  // Ann's other device hears its session end on the live channel.
+  await ann.getByRole("button", { name: "Log in", exact: true }).waitFor({ timeout: 3000 });
+  await ann.reload();
+  await ann.getByRole("button", { name: "Log in", exact: true }).waitFor();
+});
+
+/** A small valid PNG: a square of one colour. */
+function png(width, height) {
+  const crcTable = Array.from({ length: 256 }, (_, n) => {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    return c >>> 0;
+  });
+  const crc = (bytes) => {
+    let c = 0xffffffff;
+    for (const byte of bytes) c = crcTable[(c ^ byte) & 0xff] ^ (c >>> 8);
+    return (c ^ 0xffffffff) >>> 0;
+  };
+  const chunk = (type, data) => {
+    const body = Buffer.concat([Buffer.from(type, "ascii"), data]);
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(data.length);
+    const sum = Buffer.alloc(4);
+    sum.writeUInt32BE(crc(body));
+    return Buffer.concat([length, body, sum]);
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header.set([8, 2, 0, 0, 0], 8);
+  const row = Buffer.concat([Buffer.from([0]), Buffer.alloc(width * 3, 0x3c)]);
+  const pixels = deflateSync(Buffer.concat(Array.from({ length: height }, () => row)));
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk("IHDR", header),
+    chunk("IDAT", pixels),
+    chunk("IEND", Buffer.alloc(0)),
+  ]);
+}
