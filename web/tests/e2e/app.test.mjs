@@ -117,9 +117,39 @@ test("two people sign up, open a direct chat and exchange messages within a seco
     );
   }
   measured.message_latency_ms = latencies;
+
+  // Typing shows on the other side while it happens; presence shows who is online.
+  await bob.getByRole("textbox", { name: "Message" }).pressSequentially("I am wri");
+  await ann.getByText("Bob is typing…").waitFor({ timeout: 1000 });
+  await bob.getByRole("textbox", { name: "Message" }).fill("");
+  await ann.getByText(/online: Bob/).waitFor();
   assert.deepEqual(await messageTexts(bob), ["Hi Bob, it's Ann", "Hello Ann!", "How are you?"]);
   assert.deepEqual(await messageTexts(ann), await messageTexts(bob));
   await ann.screenshot({ path: join(SHOTS, "desktop-conversation.png") });
+});
+
+test("a send whose answer is lost is retried with the same client_msg_id and shows once", async () => {
+  const { page: ann } = people.ann;
+  const { page: bob } = people.bob;
+  const sent = [];
+  await ann.route("**/groups/*/messages", async (route) => {
+    const request = route.request();
+    if (request.method() !== "POST") return route.continue();
+    sent.push(JSON.parse(request.postData() ?? "{}"));
+    if (sent.length > 1) return route.continue();
+    // The server gets and stores the first attempt; its answer never reaches the app.
+    await route.fetch();
+    return route.abort("connectionreset");
+  });
+  await send(ann, "Sent once, whatever happens");
+  await within(5000, "Ann's send is confirmed", async () =>
+    sent.length === 2 && (await ann.locator("li.message.pending").count()) === 0,
+  );
+  await ann.unroute("**/groups/*/messages");
+  assert.equal(sent[0].client_msg_id, sent[1].client_msg_id);
+  await messageItem(bob, "Sent once, whatever happens").waitFor({ timeout: 1000 });
+  assert.equal(await messageItem(bob, "Sent once, whatever happens").count(), 1);
+  assert.equal(await messageItem(ann, "Sent once, whatever happens").count(), 1);
 });
 
 test("a second device of the same person sees the conversation and new messages live", async () => {
@@ -292,6 +322,54 @@ test("log out ends the session; log out everywhere ends the other devices too", 
   await ann.getByRole("button", { name: "Log in", exact: true }).waitFor({ timeout: 3000 });
   await ann.reload();
   await ann.getByRole("button", { name: "Log in", exact: true }).waitFor();
+});
+
+test("unread counts grow while away; history loads page by page as one scrolls up", async () => {
+  const { page: bob } = people.bob;
+  // Ann, from another app, sends more than a page of messages.
+  const api = async (method, path, body, token) => {
+    const answer = await fetch(server.base + path, {
+      method,
+      headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: body && JSON.stringify(body),
+    });
+    assert.ok(answer.ok, `${method} ${path}: ${answer.status}`);
+    return answer.json();
+  };
+  const { token } = await api("POST", "/sessions", { username: "ann", password: PASSWORD });
+  const { groups } = await api("GET", "/groups", undefined, token);
+  const direct = groups.find((group) => group.kind === "direct");
+  const burst = Array.from({ length: 60 }, (_, n) => `Burst ${String(n + 1).padStart(2, "0")}`);
+  for (const text of burst) {
+    await api("POST", `/groups/${direct.id}/messages`, { text, client_msg_id: text }, token);
+  }
+  // Bob is looking at his wallet: the chat's unread count grows live.
+  await conversations(bob)
+    .getByRole("button", { name: /Ann.*60 unread/ })
+    .waitFor({ timeout: 3000 });
+
+  const { page: bob2 } = await person("bob2");
+  await logIn(bob2, "bob");
+  await conversations(bob2).getByRole("button", { name: /Ann.*60 unread/ }).waitFor();
+  await openConversation(bob2, "Ann");
+  await messageItem(bob2, "Burst 60").waitFor();
+  const firstPage = await messageTexts(bob2);
+  assert.ok(firstPage.length <= 50, `one page at first, not ${firstPage.length}`);
+  const list = messages(bob2);
+  for (let pages = 0; pages < 10; pages++) {
+    if (await list.getByText("The beginning of the conversation.").isVisible()) break;
+    await list.evaluate((element) => element.scrollTo(0, 0));
+    await bob2.waitForTimeout(300);
+  }
+  await list.getByText("The beginning of the conversation.").waitFor();
+  const everything = await messageTexts(bob2);
+  assert.equal(everything[0], "Hi Bob, it's Ann");
+  assert.deepEqual(everything.slice(-60), burst);
+  assert.equal(new Set(everything).size, everything.length, "no message twice");
+  // Having read to the bottom, the read mark moved: no unread count left.
+  await within(3000, "the unread count is gone", async () =>
+    (await conversations(bob2).getByRole("button", { name: /unread/ }).count()) === 0,
+  );
 });
 
 /** A small valid PNG: a square of one colour. */
