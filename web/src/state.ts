@@ -408,6 +408,8 @@ export class ChatStore {
     };
     const timeline = this.timeline(groupId);
     timeline.addPending(pending);
+    // The next keystroke starts a new message: the others hear of it at once.
+    this.typingSent.delete(groupId);
     this.changed();
     try {
       for (const file of files) pending.attachments.push(await this.upload(groupId, file));

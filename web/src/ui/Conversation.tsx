@@ -32,6 +32,17 @@ export function Conversation({ store, groupId }: { store: ChatStore; groupId: st
     }
   });
 
+  // An image that loads grows its message: keep the bottom in view if the reader was there.
+  useEffect(() => {
+    const element = list.current;
+    if (!element) return;
+    const keepBottom = () => {
+      if (stickToBottom.current) element.scrollTop = element.scrollHeight;
+    };
+    element.addEventListener("load", keepBottom, true);
+    return () => element.removeEventListener("load", keepBottom, true);
+  }, []);
+
   // Read marks follow what is on screen: at the bottom of a visible page, all is read.
   useEffect(() => {
     const markIfRead = () => {

@@ -69,8 +69,8 @@ async function openConversation(page, title) {
 }
 
 async function send(page, text) {
-  await page.getByRole("textbox", { name: "Message" }).fill(text);
-  await page.getByRole("textbox", { name: "Message" }).press("Enter");
+  await page.getByRole("textbox", { name: "Message", exact: true }).fill(text);
+  await page.getByRole("textbox", { name: "Message", exact: true }).press("Enter");
 }
 
 function messageItem(page, text) {
@@ -119,13 +119,13 @@ test("two people sign up, open a direct chat and exchange messages within a seco
   measured.message_latency_ms = latencies;
 
   // Typing shows on the other side while it happens; presence shows who is online.
-  await bob.getByRole("textbox", { name: "Message" }).pressSequentially("I am wri");
+  await bob.getByRole("textbox", { name: "Message", exact: true }).pressSequentially("I am wri");
   await ann.getByText("Bob is typing…").waitFor({ timeout: 1000 });
-  await bob.getByRole("textbox", { name: "Message" }).fill("");
+  await bob.getByRole("textbox", { name: "Message", exact: true }).fill("");
   await ann.getByText(/online: Bob/).waitFor();
   assert.deepEqual(await messageTexts(bob), ["Hi Bob, it's Ann", "Hello Ann!", "How are you?"]);
   assert.deepEqual(await messageTexts(ann), await messageTexts(bob));
-  await ann.screenshot({ path: join(SHOTS, "desktop-conversation.png") });
+  await ann.screenshot({ path: join(SHOTS, "desktop-first-messages.png") });
 });
 
 test("a send whose answer is lost is retried with the same client_msg_id and shows once", async () => {
@@ -233,15 +233,15 @@ test("edit, delete, react and attach an image", async () => {
   await ann.getByLabel("Attach file").setInputFiles({
     name: "square.png",
     mimeType: "image/png",
-    buffer: png(24, 24),
+    buffer: png(240, 140),
   });
   await send(ann, "A picture");
   const image = messageItem(bob, "A picture").getByRole("img", { name: "square.png" });
   await image.waitFor({ timeout: 3000 });
   await within(3000, "the image loads in Bob's browser", () =>
-    image.evaluate((img) => img.complete && img.naturalWidth === 24),
+    image.evaluate((img) => img.complete && img.naturalWidth === 240),
   );
-  await bob.screenshot({ path: join(SHOTS, "desktop-features.png") });
+  await bob.screenshot({ path: join(SHOTS, "desktop-conversation.png") });
 });
 
 test("a provider runs the timer and charges an authorized member; both see the balances", async () => {
@@ -281,7 +281,13 @@ test("a provider runs the timer and charges an authorized member; both see the b
   const clock = bob.getByRole("timer", { name: "Elapsed time" });
   const first = await clock.textContent();
   await within(3000, "Bob's clock moves on", async () => (await clock.textContent()) !== first);
-  await bob.getByText("1,00 € per minute").or(bob.getByText("€1.00 per minute")).waitFor();
+  await bob.getByText("€1.00 per minute").waitFor();
+  await tutor.getByRole("textbox", { name: "Message", exact: true }).fill("Timer's on: 1 € a minute, as agreed");
+  await tutor.getByRole("textbox", { name: "Message", exact: true }).press("Enter");
+  await messageItem(bob, "Timer's on").waitFor({ timeout: 1000 });
+  await bob.setViewportSize({ width: 390, height: 844 });
+  await bob.screenshot({ path: join(SHOTS, "phone-timer.png") });
+  await bob.setViewportSize({ width: 1280, height: 800 });
 
   await tutor.getByRole("button", { name: "Stop timer" }).click();
   await within(2000, "Bob sees the timer stopped", async () =>
@@ -396,8 +402,18 @@ function png(width, height) {
   header.writeUInt32BE(width, 0);
   header.writeUInt32BE(height, 4);
   header.set([8, 2, 0, 0, 0], 8);
-  const row = Buffer.concat([Buffer.from([0]), Buffer.alloc(width * 3, 0x3c)]);
-  const pixels = deflateSync(Buffer.concat(Array.from({ length: height }, () => row)));
+  // A gradient, so that the screenshots show something.
+  const rows = Array.from({ length: height }, (_, y) =>
+    Buffer.from([
+      0,
+      ...Array.from({ length: width }, (_, x) => [
+        Math.round((x * 255) / width),
+        Math.round((y * 255) / height),
+        200,
+      ]).flat(),
+    ]),
+  );
+  const pixels = deflateSync(Buffer.concat(rows));
   return Buffer.concat([
     Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
     chunk("IHDR", header),
