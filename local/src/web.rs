@@ -1,7 +1,9 @@
 //! The web app (built from `web/` by build.rs and embedded): `/` and its files.
 
+use axum::extract::Request;
 use axum::response::{Html, IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{MethodRouter, get};
+use chat_core::Error;
 use http::{HeaderValue, header};
 
 mod built {
@@ -14,14 +16,26 @@ pub fn router() -> axum::Router {
     let Some(reason) = built::MISSING else {
         let mut router = axum::Router::new();
         for &(path, bytes) in built::ASSETS {
-            router = router.route(path, get(move || async move { asset(path, bytes) }));
+            let serve = || only_get(get(move || async move { asset(path, bytes) }));
+            router = router.route(path, serve());
             if path == "/index.html" {
-                router = router.route("/", get(move || async move { asset(path, bytes) }));
+                router = router.route("/", serve());
             }
         }
         return router;
     };
-    axum::Router::new().route("/", get(move || async move { not_built(reason) }))
+    axum::Router::new().route("/", only_get(get(move || async move { not_built(reason) })))
+}
+
+/// Another method on the app's paths is the API's JSON 404, as on every other path.
+fn only_get(route: MethodRouter) -> MethodRouter {
+    route.fallback(|request: Request| async move {
+        Error::NotFound(format!(
+            "no route for {} {}",
+            request.method(),
+            request.uri().path()
+        ))
+    })
 }
 
 fn asset(path: &'static str, bytes: &'static [u8]) -> Response {
@@ -38,8 +52,29 @@ fn asset(path: &'static str, bytes: &'static [u8]) -> Response {
         HeaderValue::from_static(content_type(path)),
     );
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    if path.ends_with(".html") {
+        // The page runs only its own bundle and talks only to this server (API, live channel,
+        // attachment links): an injected script would have nowhere to load from or send to.
+        headers.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(CONTENT_SECURITY_POLICY),
+        );
+        headers.insert(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        );
+    }
     response
 }
+
+const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; \
+    style-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; \
+    connect-src 'self' ws: wss:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; \
+    form-action 'self'";
 
 fn content_type(path: &str) -> &'static str {
     match path.rsplit_once('.').map(|(_, extension)| extension) {

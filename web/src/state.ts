@@ -62,6 +62,13 @@ export class ChatStore {
 
   constructor(apiBaseUrl: string) {
     this.api = new ChatApi(apiBaseUrl, localStorage.getItem(TOKEN_KEY));
+    // A log-in in another tab of this browser logs this one in too.
+    addEventListener("storage", (change) => {
+      if (change.key === TOKEN_KEY && change.newValue && !this.me) {
+        this.api.token = change.newValue;
+        void this.resume();
+      }
+    });
   }
 
   subscribe(listener: () => void): () => void {
@@ -87,15 +94,24 @@ export class ChatStore {
 
   // ---- Session -----------------------------------------------------------------------------
 
-  /** Resumes the session kept from an earlier visit, if it is still good. */
+  /**
+   * Resumes the session kept from an earlier visit, if it is still good; while the server
+   * cannot be reached, keeps trying. Also follows a log-in made in another tab.
+   */
   async resume(): Promise<void> {
-    if (!this.api.token) return;
-    try {
-      const { user, session } = await this.api.me();
-      await this.begin(user, session);
-    } catch (error) {
-      if (error instanceof ApiError && error.status === 401) this.endSession();
-      else this.report(error);
+    for (let tries = 0; this.api.token && !this.me; tries++) {
+      try {
+        const { user, session } = await this.api.me();
+        await this.begin(user, session);
+        this.notice = null;
+        return;
+      } catch (error) {
+        if (error instanceof ApiError && error.status === 401) return this.endSession();
+        if (!(error instanceof ApiError && error.retryable)) return this.report(error);
+        this.notice = "The server cannot be reached; trying again…";
+        this.changed();
+        await new Promise((resolve) => setTimeout(resolve, Math.min(1000 * 2 ** tries, 30_000)));
+      }
     }
   }
 
@@ -127,8 +143,9 @@ export class ChatStore {
     this.session = session;
     this.users.set(user.id, user);
     this.changed();
-    // Step 6: right after logging in, read the groups and fetch what is missing.
-    await this.refreshGroups();
+    // Step 6: right after logging in, read the groups and fetch what is missing (again on
+    // every connect, so a failure here is only reported).
+    await this.refreshGroups().catch((error) => this.report(error));
     this.feed = followOrLead(
       `chat-${session.id}`,
       (feedHooks) => {
@@ -368,6 +385,18 @@ export class ChatStore {
     const user = await this.findUser(username);
     await this.api.addMember(groupId, { user_id: user.id });
     await this.loadDetail(groupId);
+  }
+
+  /** Takes a chat out of the list until a newer message arrives in it. */
+  async hide(groupId: string): Promise<void> {
+    await this.api.hideGroup(groupId);
+    this.forgetGroup(groupId);
+  }
+
+  async block(userId: string): Promise<void> {
+    await this.api.block(userId);
+    this.notice = `${this.userName(userId)} is blocked: they cannot write to you any more.`;
+    this.changed();
   }
 
   async removeMember(groupId: string, userId: string): Promise<void> {

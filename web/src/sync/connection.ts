@@ -28,6 +28,7 @@ const PONG_TIMEOUT_MS = 10_000;
 const KEEP_ALIVE_MS = 5 * 60_000;
 const VISIBILITY_PERIOD_MS = 31_000;
 const POLL_MODE_MS = 60_000;
+const MIN_EMPTY_POLL_MS = 1000;
 
 export class Connection {
   private readonly seen = new SeenEvents();
@@ -96,11 +97,17 @@ export class Connection {
           if (!(error instanceof ApiError)) liveFailures += 1;
           throw error;
         });
-        failures = 0;
         liveFailures = 0;
         this.hooks.onState({ kind: "live" });
         const closed = this.untilClosed(socket);
-        await this.drain();
+        try {
+          await this.drain();
+        } catch (error) {
+          // Without the drain, events queued before the pong would wait: start over.
+          socket.close(1000);
+          throw error;
+        }
+        failures = 0;
         this.hooks.onCaughtUp();
         if (this.abandonedPoll) {
           this.abandonedPoll = false;
@@ -108,6 +115,9 @@ export class Connection {
         }
         const code = await closed;
         if (code === 4001) throw new ApiError(401, "unauthorized", "The session ended.");
+        // Replaced by another connection of this session (a second tab in a browser without
+        // Web Locks): back off rather than take it back at once, over and over.
+        if (code === 4000) failures += 1;
       } catch (error) {
         if (this.stopped) return;
         if (error instanceof ApiError && error.status === 401) {
@@ -211,12 +221,18 @@ export class Connection {
     let first = true;
     while (!this.stopped && Date.now() < until && navigator.onLine) {
       this.pollAbort = new AbortController();
+      const asked = Date.now();
       try {
         const answer = await this.api.poll({ wait: 20, ack: this.ack }, this.pollAbort.signal);
         this.ack = answer.ack ?? null;
         answer.events.forEach((event) => this.deliver(event));
         if (first) this.hooks.onCaughtUp();
         first = false;
+        // A server that caps the wait low (CHAT_MAX_POLL_WAIT_SECONDS) answers an empty poll
+        // at once: do not spin.
+        if (answer.events.length === 0 && Date.now() - asked < MIN_EMPTY_POLL_MS) {
+          await this.pause(MIN_EMPTY_POLL_MS);
+        }
       } catch (error) {
         if (this.pollAbort.signal.aborted) {
           // Its events, if any, stay hidden for the visibility period (step 3).

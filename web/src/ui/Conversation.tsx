@@ -181,15 +181,34 @@ function Members({
           <button type="submit">Add member</button>
         </form>
       )}
-      {isGroup && (
-        <button
-          type="button"
-          class="danger"
-          onClick={() => attempt(store, () => store.removeMember(groupId, store.me!.id))}
-        >
-          Leave group
-        </button>
-      )}
+      <div class="row">
+        {isGroup ? (
+          <button
+            type="button"
+            class="danger"
+            onClick={() => attempt(store, () => store.removeMember(groupId, store.me!.id))}
+          >
+            Leave group
+          </button>
+        ) : (
+          <button type="button" class="secondary" onClick={() => attempt(store, () => store.hide(groupId))}>
+            Hide chat
+          </button>
+        )}
+        {!isGroup &&
+          detail.members
+            .filter((member) => member.user_id !== store.me?.id)
+            .map((member) => (
+              <button
+                type="button"
+                key={member.user_id}
+                class="danger"
+                onClick={() => attempt(store, () => store.block(member.user_id))}
+              >
+                Block {store.userName(member.user_id)}
+              </button>
+            ))}
+      </div>
     </div>
   );
 }

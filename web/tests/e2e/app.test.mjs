@@ -14,6 +14,8 @@ const measured = {};
 let server;
 let browser;
 const people = {};
+/** What the pages said was refused by the content security policy or threw. */
+const pageProblems = [];
 
 before(async () => {
   mkdirSync(SHOTS, { recursive: true });
@@ -34,7 +36,12 @@ async function person(name, viewport = { width: 1280, height: 800 }) {
   const context = await browser.newContext({ viewport });
   context.setDefaultTimeout(10_000);
   const page = await context.newPage();
-  page.on("pageerror", (error) => console.error(`[${name}] page error:`, error));
+  page.on("pageerror", (error) => pageProblems.push(`[${name}] ${error}`));
+  page.on("console", (message) => {
+    if (message.type() === "error" && /Content Security Policy/i.test(message.text())) {
+      pageProblems.push(`[${name}] ${message.text()}`);
+    }
+  });
   await page.goto(server.base);
   people[name] = { context, page };
   return { context, page };
@@ -376,6 +383,10 @@ test("unread counts grow while away; history loads page by page as one scrolls u
   await within(3000, "the unread count is gone", async () =>
     (await conversations(bob2).getByRole("button", { name: /unread/ }).count()) === 0,
   );
+});
+
+test("no page threw or had anything refused by its content security policy", () => {
+  assert.deepEqual(pageProblems, []);
 });
 
 /** A small valid PNG: a square of one colour. */
