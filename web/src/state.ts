@@ -387,6 +387,13 @@ export class ChatStore {
     await this.loadDetail(groupId);
   }
 
+  async rename(groupId: string, name: string): Promise<void> {
+    const { group } = await this.api.renameGroup(groupId, { name });
+    const summary = this.groups.get(groupId);
+    if (summary) this.groups.set(groupId, { ...summary, name: group.name });
+    await this.loadDetail(groupId);
+  }
+
   /** Takes a chat out of the list until a newer message arrives in it. */
   async hide(groupId: string): Promise<void> {
     await this.api.hideGroup(groupId);

@@ -144,6 +144,7 @@ function Members({
 }) {
   const detail = store.details.get(groupId)!;
   const [username, setUsername] = useState("");
+  const [name, setName] = useState(detail.name ?? "");
   const isGroup = detail.kind === "group";
   return (
     <div class="members">
@@ -166,6 +167,21 @@ function Members({
           </li>
         ))}
       </ul>
+      {isGroup && canManage && (
+        <form
+          class="inline-form"
+          onSubmit={(event) => {
+            event.preventDefault();
+            void attempt(store, () => store.rename(groupId, name));
+          }}
+        >
+          <label>
+            Group name
+            <input required maxLength={100} value={name} onInput={(e) => setName(e.currentTarget.value)} />
+          </label>
+          <button type="submit">Rename group</button>
+        </form>
+      )}
       {isGroup && canManage && (
         <form
           class="inline-form"

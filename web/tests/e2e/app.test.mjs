@@ -311,6 +311,27 @@ test("a provider runs the timer and charges an authorized member; both see the b
   await bob.screenshot({ path: join(SHOTS, "desktop-wallet.png") });
 });
 
+test("an owner adds a member, renames the group and removes the member; lists follow live", async () => {
+  const { page: tutor } = people.tutor;
+  const { page: ann } = people.ann;
+  // From the wallet back to the group.
+  await tutor.getByRole("button", { name: "Wallet" }).click();
+  await tutor.getByRole("button", { name: "Members" }).click();
+  await tutor.getByLabel("Username to add").fill("ann");
+  await tutor.getByRole("button", { name: "Add member" }).click();
+  await conversations(ann).getByRole("button", { name: "# Lesson" }).waitFor({ timeout: 2000 });
+  await tutor.getByLabel("Group name").fill("Lesson one");
+  await tutor.getByRole("button", { name: "Rename group" }).click();
+  await conversations(ann).getByRole("button", { name: "# Lesson one" }).waitFor({ timeout: 2000 });
+  await conversations(people.bob.page)
+    .getByRole("button", { name: "# Lesson one" })
+    .waitFor({ timeout: 2000 });
+  await tutor.getByRole("button", { name: "Remove Ann" }).click();
+  await within(2000, "the group leaves Ann's list", async () =>
+    (await conversations(ann).getByRole("button", { name: "# Lesson one" }).count()) === 0,
+  );
+});
+
 test("on a phone-sized screen the list and the conversation take turns", async () => {
   const { page } = await person("ann-phone", { width: 390, height: 844 });
   await logIn(page, "ann");
