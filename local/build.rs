@@ -48,6 +48,12 @@ fn main() {
         }
         Err(reason) => {
             println!("cargo:warning=chat-local is built without the web app: {reason}");
+            // A path that never exists makes cargo run this script on every build, so that
+            // installing Node.js and npm is all it takes for the next build to have the app.
+            println!(
+                "cargo:rerun-if-changed={}",
+                out.join("web-app-not-built").display()
+            );
             writeln!(code, "pub const MISSING: Option<&str> = Some({reason:?});")
                 .expect("writing to a String");
             code.push_str("pub const ASSETS: &[(&str, &[u8])] = &[];\n");
