@@ -741,13 +741,36 @@ export class ChatStore {
     this.changed();
   }
 
-  async chargeTimer(groupId: string, payerId: string): Promise<Charge> {
+  /**
+   * Money moves once per intent: the caller keeps `idempotencyKey` for as long as the person
+   * retries the same charge (an answer lost on the way is then answered again, not charged
+   * twice) and takes a new one for the next.
+   */
+  async chargeTimer(groupId: string, payerId: string, idempotencyKey: string): Promise<Charge> {
     const { charge } = await this.api.charge({
       payer_id: payerId,
       group_id: groupId,
       from_timer: true,
       description: "Timed session",
-      idempotency_key: crypto.randomUUID(),
+      idempotency_key: idempotencyKey,
+    });
+    if (this.wallet) await this.loadWallet();
+    return charge;
+  }
+
+  async chargeAmount(
+    groupId: string,
+    payerId: string,
+    amount: number,
+    currency: string,
+    idempotencyKey: string,
+  ): Promise<Charge> {
+    const { charge } = await this.api.charge({
+      payer_id: payerId,
+      group_id: groupId,
+      amount,
+      currency,
+      idempotency_key: idempotencyKey,
     });
     if (this.wallet) await this.loadWallet();
     return charge;
@@ -784,9 +807,14 @@ export class ChatStore {
     await this.loadWallet();
   }
 
-  async credit(username: string, amount: number, currency: string): Promise<void> {
+  async credit(
+    username: string,
+    amount: number,
+    currency: string,
+    idempotencyKey: string,
+  ): Promise<void> {
     const user = await this.findUser(username);
-    await this.api.credit(user.id, { amount, currency, idempotency_key: crypto.randomUUID() });
+    await this.api.credit(user.id, { amount, currency, idempotency_key: idempotencyKey });
     await this.loadWallet();
   }
 }

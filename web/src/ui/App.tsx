@@ -1,4 +1,4 @@
-import { useState } from "preact/hooks";
+import { useEffect, useState } from "preact/hooks";
 import type { ChatStore } from "../state";
 import { Conversation } from "./Conversation";
 import { attempt, useStore } from "./hooks";
@@ -6,6 +6,11 @@ import { WalletPanel } from "./WalletPanel";
 
 export function App({ store }: { store: ChatStore }) {
   useStore(store);
+  // The tab's title shows how much is unread, as people expect of a chat.
+  const unread = [...store.groups.values()].reduce((sum, group) => sum + group.unread, 0);
+  useEffect(() => {
+    document.title = unread > 0 ? `(${unread}) Chat` : "Chat";
+  }, [unread]);
   return (
     <>
       {store.notice && (

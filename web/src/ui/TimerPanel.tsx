@@ -1,6 +1,6 @@
 import { useEffect, useState } from "preact/hooks";
 import type { ChatStore } from "../state";
-import { attempt, formatElapsed, formatMoney } from "./hooks";
+import { attempt, formatElapsed, formatMoney, useIntentKey } from "./hooks";
 
 /** The group's timer: every member sees it tick; its drivers start, pause, resume, stop. */
 export function TimerPanel({ store, groupId }: { store: ChatStore; groupId: string }) {
@@ -10,6 +10,9 @@ export function TimerPanel({ store, groupId }: { store: ChatStore; groupId: stri
   const [currency, setCurrency] = useState("EUR");
   const [payer, setPayer] = useState("");
   const [charged, setCharged] = useState<string | null>(null);
+  const [amount, setAmount] = useState("500");
+  const [timerChargeKey, nextTimerChargeKey] = useIntentKey(payer, held?.timer.started_at);
+  const [amountChargeKey, nextAmountChargeKey] = useIntentKey(payer, amount, currency);
   const running = held?.timer.state === "running";
   useEffect(() => {
     if (!running) return;
@@ -87,7 +90,8 @@ export function TimerPanel({ store, groupId }: { store: ChatStore; groupId: stri
             event.preventDefault();
             setCharged(null);
             await attempt(store, async () => {
-              const charge = await store.chargeTimer(groupId, payer);
+              const charge = await store.chargeTimer(groupId, payer, timerChargeKey);
+              nextTimerChargeKey();
               setCharged(`Charged ${store.userName(charge.payer_id)} ${formatMoney(charge.amount, charge.currency)}.`);
             });
           }}
@@ -104,6 +108,43 @@ export function TimerPanel({ store, groupId }: { store: ChatStore; groupId: stri
             </select>
           </label>
           <button type="submit">Charge for the time</button>
+        </form>
+      )}
+      {isProvider && others.length > 0 && (
+        <form
+          class="row wrap"
+          onSubmit={async (event) => {
+            event.preventDefault();
+            setCharged(null);
+            await attempt(store, async () => {
+              const charge = await store.chargeAmount(
+                groupId,
+                payer,
+                Math.round(Number(amount)),
+                currency,
+                amountChargeKey,
+              );
+              nextAmountChargeKey();
+              setCharged(`Charged ${store.userName(charge.payer_id)} ${formatMoney(charge.amount, charge.currency)}.`);
+            });
+          }}
+        >
+          <label>
+            Member
+            <select required value={payer} onChange={(e) => setPayer(e.currentTarget.value)}>
+              <option value="">Choose…</option>
+              {others.map((member) => (
+                <option key={member.user_id} value={member.user_id}>
+                  {store.userName(member.user_id)}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            Amount (cents)
+            <input type="number" min="1" step="1" required value={amount} onInput={(e) => setAmount(e.currentTarget.value)} />
+          </label>
+          <button type="submit">Charge an amount</button>
         </form>
       )}
       {charged && (

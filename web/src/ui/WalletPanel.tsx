@@ -1,6 +1,6 @@
 import { useState } from "preact/hooks";
 import type { ChatStore } from "../state";
-import { attempt, formatMoney, formatTime } from "./hooks";
+import { attempt, formatMoney, formatTime, useIntentKey } from "./hooks";
 
 const KIND_NAMES = { credit: "Credit", charge_debit: "Charged", charge_credit: "Received" } as const;
 
@@ -12,6 +12,7 @@ export function WalletPanel({ store, onClose }: { store: ChatStore; onClose: () 
   const [currency, setCurrency] = useState("EUR");
   const [creditUser, setCreditUser] = useState("");
   const [creditAmount, setCreditAmount] = useState("1000");
+  const [creditKey, nextCreditKey] = useIntentKey(creditUser, creditAmount, currency);
   return (
     <section class="wallet" aria-label="Wallet">
       <header class="conversation-head">
@@ -77,7 +78,11 @@ export function WalletPanel({ store, onClose }: { store: ChatStore; onClose: () 
                 class="inline-form"
                 onSubmit={async (event) => {
                   event.preventDefault();
-                  if (await attempt(store, () => store.credit(creditUser, Math.round(Number(creditAmount)), currency))) {
+                  const credited = await attempt(store, () =>
+                    store.credit(creditUser, Math.round(Number(creditAmount)), currency, creditKey),
+                  );
+                  if (credited) {
+                    nextCreditKey();
                     setCreditUser("");
                   }
                 }}
@@ -92,6 +97,7 @@ export function WalletPanel({ store, onClose }: { store: ChatStore; onClose: () 
                 </label>
                 <button type="submit">Credit</button>
               </form>
+              <AccountForm store={store} />
             </>
           )}
 
@@ -120,5 +126,50 @@ export function WalletPanel({ store, onClose }: { store: ChatStore; onClose: () 
         </>
       )}
     </section>
+  );
+}
+
+/** Admins open accounts with a role (providers, other admins) that sign-up cannot give. */
+function AccountForm({ store }: { store: ChatStore }) {
+  const [username, setUsername] = useState("");
+  const [password, setPassword] = useState("");
+  const [role, setRole] = useState<"member" | "provider" | "admin">("provider");
+  const [made, setMade] = useState<string | null>(null);
+  return (
+    <>
+      <h3>Open an account</h3>
+      <form
+        class="inline-form"
+        onSubmit={async (event) => {
+          event.preventDefault();
+          setMade(null);
+          await attempt(store, async () => {
+            const { user } = await store.api.signUp({ username, password, role });
+            setMade(`Opened ${user.username} (${user.role}).`);
+            setUsername("");
+            setPassword("");
+          });
+        }}
+      >
+        <label>
+          New account's username
+          <input required minLength={3} maxLength={32} value={username} onInput={(e) => setUsername(e.currentTarget.value)} />
+        </label>
+        <label>
+          New account's password
+          <input type="password" autocomplete="new-password" required minLength={8} maxLength={128} value={password} onInput={(e) => setPassword(e.currentTarget.value)} />
+        </label>
+        <label>
+          Role
+          <select value={role} onChange={(e) => setRole(e.currentTarget.value as typeof role)}>
+            <option value="provider">provider</option>
+            <option value="member">member</option>
+            <option value="admin">admin</option>
+          </select>
+        </label>
+        <button type="submit">Open account</button>
+        {made && <p role="status" class="hint">{made}</p>}
+      </form>
+    </>
   );
 }

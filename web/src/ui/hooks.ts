@@ -42,3 +42,13 @@ export function formatTime(at: string): string {
     ? date.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" })
     : date.toLocaleString([], { dateStyle: "short", timeStyle: "short" });
 }
+
+/**
+ * An idempotency key for one intent (a charge, a credit): the same while the person retries,
+ * a new one once it went through or the form changed.
+ */
+export function useIntentKey(...inputs: unknown[]): [string, () => void] {
+  const [key, setKey] = useState(() => crypto.randomUUID());
+  useEffect(() => setKey(crypto.randomUUID()), inputs);
+  return [key, () => setKey(crypto.randomUUID())];
+}

@@ -19,10 +19,9 @@ const pageProblems = [];
 
 before(async () => {
   mkdirSync(SHOTS, { recursive: true });
-  server = await startChatLocal([
-    { username: "root", role: "admin" },
-    { username: "tutor", role: "provider" },
-  ]);
+  // The first admin comes from the command line, as in a real deployment; the provider is
+  // opened by that admin in the app.
+  server = await startChatLocal([{ username: "root", role: "admin" }]);
   browser = await launchBrowser();
 });
 
@@ -260,6 +259,11 @@ test("a provider runs the timer and charges an authorized member; both see the b
   await root.getByLabel("Amount (cents)").fill("5000");
   await root.getByRole("button", { name: "Credit", exact: true }).click();
   await root.getByText("Username to credit").waitFor();
+  await root.getByLabel("New account's username").fill("tutor");
+  await root.getByLabel("New account's password").fill(PASSWORD);
+  await root.getByLabel("Role").selectOption("provider");
+  await root.getByRole("button", { name: "Open account" }).click();
+  await root.getByText("Opened tutor (provider).").waitFor();
 
   await bob.getByRole("button", { name: "Wallet" }).click();
   const bobBalances = bob.getByRole("list", { name: "Balances" });
