@@ -1,4 +1,5 @@
 import { useEffect, useState } from "preact/hooks";
+import type { Charge } from "../api/client";
 import type { ChatStore } from "../state";
 import { attempt, formatElapsed, formatMoney, useIntentKey } from "./hooks";
 
@@ -27,6 +28,14 @@ export function TimerPanel({ store, groupId }: { store: ChatStore; groupId: stri
   const drives = store.canDriveTimer(groupId);
   const isProvider = store.me?.role === "provider" || store.me?.role === "admin";
   const others = (store.details.get(groupId)?.members ?? []).filter((m) => m.user_id !== store.me?.id);
+  const charge = (make: () => Promise<Charge>, nextKey: () => void) => {
+    setCharged(null);
+    void attempt(store, async () => {
+      const made = await make();
+      nextKey();
+      setCharged(`Charged ${store.userName(made.payer_id)} ${formatMoney(made.amount, made.currency)}.`);
+    });
+  };
   const step = (name: "pause" | "resume" | "stop") => () =>
     attempt(store, () => store.driveTimer(groupId, name));
   return (
@@ -83,19 +92,8 @@ export function TimerPanel({ store, groupId }: { store: ChatStore; groupId: stri
           )}
         </div>
       )}
-      {isProvider && timer.state === "stopped" && timer.rate && (
-        <form
-          class="row"
-          onSubmit={async (event) => {
-            event.preventDefault();
-            setCharged(null);
-            await attempt(store, async () => {
-              const charge = await store.chargeTimer(groupId, payer, timerChargeKey);
-              nextTimerChargeKey();
-              setCharged(`Charged ${store.userName(charge.payer_id)} ${formatMoney(charge.amount, charge.currency)}.`);
-            });
-          }}
-        >
+      {isProvider && others.length > 0 && (
+        <form class="row wrap" onSubmit={(event) => event.preventDefault()}>
           <label>
             Member to charge
             <select required value={payer} onChange={(e) => setPayer(e.currentTarget.value)}>
@@ -107,44 +105,33 @@ export function TimerPanel({ store, groupId }: { store: ChatStore; groupId: stri
               ))}
             </select>
           </label>
-          <button type="submit">Charge for the time</button>
-        </form>
-      )}
-      {isProvider && others.length > 0 && (
-        <form
-          class="row wrap"
-          onSubmit={async (event) => {
-            event.preventDefault();
-            setCharged(null);
-            await attempt(store, async () => {
-              const charge = await store.chargeAmount(
-                groupId,
-                payer,
-                Math.round(Number(amount)),
-                currency,
-                amountChargeKey,
-              );
-              nextAmountChargeKey();
-              setCharged(`Charged ${store.userName(charge.payer_id)} ${formatMoney(charge.amount, charge.currency)}.`);
-            });
-          }}
-        >
-          <label>
-            Member
-            <select required value={payer} onChange={(e) => setPayer(e.currentTarget.value)}>
-              <option value="">Choose…</option>
-              {others.map((member) => (
-                <option key={member.user_id} value={member.user_id}>
-                  {store.userName(member.user_id)}
-                </option>
-              ))}
-            </select>
-          </label>
+          {timer.state === "stopped" && timer.rate && (
+            <button
+              type="button"
+              onClick={(event) =>
+                event.currentTarget.form?.reportValidity() &&
+                charge(() => store.chargeTimer(groupId, payer, timerChargeKey), nextTimerChargeKey)
+              }
+            >
+              Charge for the time
+            </button>
+          )}
           <label>
             Amount (cents)
-            <input type="number" min="1" step="1" required value={amount} onInput={(e) => setAmount(e.currentTarget.value)} />
+            <input type="number" min="1" step="1" value={amount} onInput={(e) => setAmount(e.currentTarget.value)} />
           </label>
-          <button type="submit">Charge an amount</button>
+          <button
+            type="button"
+            onClick={(event) =>
+              event.currentTarget.form?.reportValidity() &&
+              charge(
+                () => store.chargeAmount(groupId, payer, Math.round(Number(amount)), currency, amountChargeKey),
+                nextAmountChargeKey,
+              )
+            }
+          >
+            Charge an amount
+          </button>
         </form>
       )}
       {charged && (
