@@ -179,6 +179,25 @@ test("a reload keeps the session and the history", async () => {
   assert.deepEqual(await messageTexts(ann), await messageTexts(people.bob.page));
 });
 
+test("without the live channel the app long-polls, and messages still arrive at once", async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  context.setDefaultTimeout(10_000);
+  // A network that refuses WebSockets: every live connection is closed as it opens.
+  await context.routeWebSocket(/\/live\?ticket=/, (socket) => socket.close());
+  const page = await context.newPage();
+  await page.goto(server.base);
+  await logIn(page, "bob");
+  await within(10_000, "the app falls back to long-polling", async () =>
+    ((await page.getByRole("status").first().textContent()) ?? "") === "Connected (polling)",
+  );
+  await openConversation(page, "Ann");
+  await send(people.ann.page, "Polled, not pushed");
+  const started = Date.now();
+  await messageItem(page, "Polled, not pushed").waitFor({ timeout: 2000 });
+  measured.long_poll_latency_ms = Date.now() - started;
+  await context.close();
+});
+
 test("a device that was offline catches up with no gap and no duplicate", async () => {
   const { page: bob, context: bobContext } = people.bob;
   const { page: ann } = people.ann;
