@@ -1,4 +1,5 @@
 import { useEffect, useState } from "preact/hooks";
+import type { User } from "../api/client";
 import type { ChatStore } from "../state";
 import { Conversation } from "./Conversation";
 import { attempt, useStore } from "./hooks";
@@ -233,6 +234,7 @@ function Sidebar({ store, onOpen }: { store: ChatStore; onOpen: () => void }) {
         })}
       </ul>
       {store.groupOrder.length === 0 && <p class="hint">No conversations yet.</p>}
+      <BlockedPeople store={store} />
     </aside>
   );
 }
@@ -281,5 +283,36 @@ function NewGroupForm({ store, done }: { store: ChatStore; done: () => void }) {
       </label>
       <button type="submit">Create group</button>
     </form>
+  );
+}
+
+/** The people this user blocked, loaded when opened, each with a way back. */
+function BlockedPeople({ store }: { store: ChatStore }) {
+  const [blocked, setBlocked] = useState<User[] | null>(null);
+  const load = () => attempt(store, async () => setBlocked((await store.api.blocks()).blocks));
+  return (
+    <details class="blocked" onToggle={(event) => event.currentTarget.open && void load()}>
+      <summary>Blocked people</summary>
+      {blocked && blocked.length === 0 && <p class="hint">Nobody.</p>}
+      <ul class="plain" aria-label="Blocked people">
+        {(blocked ?? []).map((user) => (
+          <li key={user.id}>
+            {user.display_name || user.username}
+            <button
+              type="button"
+              class="link"
+              onClick={() =>
+                attempt(store, async () => {
+                  await store.api.unblock(user.id);
+                  await load();
+                })
+              }
+            >
+              Unblock {user.display_name || user.username}
+            </button>
+          </li>
+        ))}
+      </ul>
+    </details>
   );
 }

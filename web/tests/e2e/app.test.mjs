@@ -355,6 +355,31 @@ test("an owner adds a member, renames the group and removes the member; lists fo
   );
 });
 
+test("a blocked person's send is refused and shown as not sent; after the unblock its retry goes through", async () => {
+  const { page: bob } = people.bob;
+  const { page: ann } = people.ann;
+  await bob.getByRole("button", { name: "Wallet" }).click();
+  await openConversation(bob, "Ann");
+  await bob.getByRole("button", { name: "Members" }).click();
+  await bob.getByRole("button", { name: "Block Ann" }).click();
+  await bob.getByRole("alert").getByText("Ann is blocked").waitFor();
+  await bob.getByRole("button", { name: "Dismiss" }).click();
+
+  await send(ann, "Can you hear me?");
+  const refused = ann.locator("li.message.failed", { hasText: "Can you hear me?" });
+  await refused.getByText("Not sent").waitFor({ timeout: 2000 });
+
+  await bob.getByText("Blocked people").click();
+  await bob.getByRole("button", { name: "Unblock Ann" }).click();
+  await bob.getByText("Nobody.").waitFor();
+  await refused.getByRole("button", { name: "Retry" }).click();
+  await messageItem(bob, "Can you hear me?").waitFor({ timeout: 2000 });
+  assert.equal(await ann.locator("li.message.failed").count(), 0);
+  assert.equal(await messageItem(ann, "Can you hear me?").count(), 1);
+  // Bob looks at his wallet again: what Ann sends now stays unread.
+  await bob.getByRole("button", { name: "Wallet" }).click();
+});
+
 test("on a phone-sized screen the list and the conversation take turns", async () => {
   const { page } = await person("ann-phone", { width: 390, height: 844 });
   await logIn(page, "ann");
