@@ -1,9 +1,7 @@
 //! The web app (built from `web/` by build.rs and embedded): `/` and its files.
 
-use axum::extract::Request;
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{MethodRouter, get};
-use chat_core::Error;
 use http::{HeaderValue, header};
 
 mod built {
@@ -29,13 +27,7 @@ pub fn router() -> axum::Router {
 
 /// Another method on the app's paths is the API's JSON 404, as on every other path.
 fn only_get(route: MethodRouter) -> MethodRouter {
-    route.fallback(|request: Request| async move {
-        Error::NotFound(format!(
-            "no route for {} {}",
-            request.method(),
-            request.uri().path()
-        ))
-    })
+    route.fallback(chat_core::http::no_route)
 }
 
 fn asset(path: &'static str, bytes: &'static [u8]) -> Response {

@@ -179,7 +179,8 @@ pub fn finish(router: axum::Router<AppState>) -> axum::Router<AppState> {
         .layer(axum::middleware::from_fn(log_request))
 }
 
-async fn no_route(request: Request) -> Error {
+/// The answer to a path no route serves, or a method it does not take: the contract's 404.
+pub async fn no_route(request: Request) -> Error {
     Error::NotFound(format!(
         "no route for {} {}",
         request.method(),
