@@ -279,10 +279,12 @@ export class ChatStore {
     this.openGroupId = groupId;
     this.changed();
     if (!groupId) return;
+    // Direct chats have no timer panel: their timer is not fetched.
+    const direct = this.groups.get(groupId)?.kind === "direct";
     await Promise.all([
       this.loadNewest(groupId),
       this.loadDetail(groupId),
-      this.loadTimer(groupId),
+      direct ? undefined : this.loadTimer(groupId),
     ]);
   }
 
@@ -339,22 +341,12 @@ export class ChatStore {
     const group = this.groups.get(groupId);
     const newest = this.timeline(groupId).newestSeq;
     if (!group || newest <= group.read_seq) return;
-    this.groups.set(groupId, {
-      ...group,
-      read_seq: newest,
-      unread: Math.max(0, group.last_seq - newest),
-    });
+    this.groups.set(groupId, withMarks(group, group.last_seq, newest));
     this.changed();
     try {
       const { read_seq } = await this.api.markRead(groupId, newest);
       const now = this.groups.get(groupId);
-      if (now) {
-        this.groups.set(groupId, {
-          ...now,
-          read_seq,
-          unread: Math.max(0, now.last_seq - read_seq),
-        });
-      }
+      if (now) this.groups.set(groupId, withMarks(now, now.last_seq, read_seq));
       this.changed();
     } catch (error) {
       this.report(error);
@@ -680,12 +672,7 @@ export class ChatStore {
       const mine = message.sender_id === this.me?.id;
       const lastSeq = Math.max(group.last_seq, message.seq);
       const readSeq = mine ? Math.max(group.read_seq, message.seq) : group.read_seq;
-      this.groups.set(group.id, {
-        ...group,
-        last_seq: lastSeq,
-        read_seq: readSeq,
-        unread: Math.max(0, lastSeq - readSeq),
-      });
+      this.groups.set(group.id, withMarks(group, lastSeq, readSeq));
       this.groupOrder = [group.id, ...this.groupOrder.filter((id) => id !== group.id)];
       this.typing.get(group.id)?.delete(message.sender_id);
     }
@@ -817,6 +804,11 @@ export class ChatStore {
     await this.api.credit(user.id, { amount, currency, idempotency_key: idempotencyKey });
     await this.loadWallet();
   }
+}
+
+/** A summary with new marks, and `unread` as the contract defines it: `last_seq - read_seq`. */
+function withMarks(group: GroupSummary, lastSeq: number, readSeq: number): GroupSummary {
+  return { ...group, last_seq: lastSeq, read_seq: readSeq, unread: Math.max(0, lastSeq - readSeq) };
 }
 
 function deviceName(): string {

@@ -83,6 +83,13 @@ function recorder() {
 
 const flush = () => vi.advanceTimersByTimeAsync(0);
 
+/** Opens a fake socket and answers its ping, as a live server would. */
+async function goLive(socket: FakeSocket) {
+  socket.open();
+  socket.receive({ type: "pong" });
+  await flush();
+}
+
 describe("Connection", () => {
   beforeEach(() => {
     vi.useFakeTimers();
@@ -133,9 +140,7 @@ describe("Connection", () => {
     connection.start();
     await flush();
     const socket = FakeSocket.made[0];
-    socket.open();
-    socket.receive({ type: "pong" });
-    await flush();
+    await goLive(socket);
     socket.receive(event("e1", 1));
     socket.receive(event("e2", 2));
     socket.receive(event("e2", 2));
@@ -151,15 +156,11 @@ describe("Connection", () => {
     const connection = new Connection(api, hooks);
     connection.start();
     await flush();
-    FakeSocket.made[0].open();
-    FakeSocket.made[0].receive({ type: "pong" });
-    await flush();
+    await goLive(FakeSocket.made[0]);
     FakeSocket.made[0].close(1006);
     await flush();
     expect(calls.liveTicket).toHaveBeenCalledTimes(2);
-    FakeSocket.made[1].open();
-    FakeSocket.made[1].receive({ type: "pong" });
-    await flush();
+    await goLive(FakeSocket.made[1]);
     expect(hooks.onCaughtUp).toHaveBeenCalledTimes(2);
     connection.stop();
   });
@@ -170,9 +171,7 @@ describe("Connection", () => {
     const connection = new Connection(api, hooks);
     connection.start();
     await flush();
-    FakeSocket.made[0].open();
-    FakeSocket.made[0].receive({ type: "pong" });
-    await flush();
+    await goLive(FakeSocket.made[0]);
     // On AWS the code comes as a last frame before the close.
     FakeSocket.made[0].receive({ type: "closing", code: 4001, reason: "session ended" });
     FakeSocket.made[0].close(1000);
